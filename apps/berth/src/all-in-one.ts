@@ -1,0 +1,24 @@
+import type { ServiceDefinition } from '@berth/platform/runtime';
+import { ApiFeatureModule } from '@berth/api/feature';
+import { AuthFeatureModule } from '@berth/auth/feature';
+import { NotifierFeatureModule } from '@berth/notifier/feature';
+import { PortalFeatureModule } from '@berth/portal/feature';
+import { RegistryFeatureModule } from '@berth/registry/feature';
+import { ReplicatorFeatureModule } from '@berth/replicator/feature';
+import { ScannerFeatureModule } from '@berth/scanner/feature';
+import { SignerFeatureModule } from '@berth/signer/feature';
+
+/** Every service module in one process: the same modules the distributed apps mount one by one. */
+export const allInOne: ServiceDefinition = {
+  name: 'berth',
+  features: [
+    RegistryFeatureModule,
+    AuthFeatureModule,
+    ApiFeatureModule,
+    ScannerFeatureModule,
+    SignerFeatureModule,
+    ReplicatorFeatureModule,
+    NotifierFeatureModule,
+    PortalFeatureModule,
+  ],
+};

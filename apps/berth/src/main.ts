@@ -1,0 +1,4 @@
+import { runService } from '@berth/platform/runtime';
+import { allInOne } from './all-in-one';
+
+runService(allInOne);

@@ -1,0 +1,3 @@
+export * from './auth-feature.module';
+export * from './password-hash';
+export * from './ensure-admin.usecase';

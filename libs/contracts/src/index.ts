@@ -1,0 +1,4 @@
+export * from './events/envelope';
+export * from './events/event-map';
+export * from './events/artifact/artifact.events';
+export * from './events/system/system.events';

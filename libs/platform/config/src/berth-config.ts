@@ -1,0 +1,101 @@
+import * as path from 'node:path';
+import { configSchema, type RawConfig } from './config.schema';
+
+export type DatabaseSettings =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string; poolSize: number };
+
+export type StorageSettings =
+  | { kind: 'filesystem'; root: string }
+  | {
+      kind: 's3';
+      endpoint: string;
+      bucket: string;
+      region: string;
+      accessKey: string;
+      secretKey: string;
+      partSizeBytes: number;
+      presignedRedirect: boolean;
+    };
+
+export type MessagingSettings =
+  | { kind: 'in-process'; maxDeliver: number; backoffMs: number }
+  | { kind: 'jetstream'; url: string; maxDeliver: number; backoffMs: number };
+
+/** The validated, typed configuration of one Berth process. */
+export interface BerthConfig {
+  http: { host: string; port: number; externalUrl: string };
+  dataDir: string;
+  adminPassword?: string;
+  logLevel: RawConfig['BERTH_LOG_LEVEL'];
+  database: DatabaseSettings;
+  storage: StorageSettings;
+  messaging: MessagingSettings;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    readonly reason: string,
+  ) {
+    super(`invalid configuration: ${setting} ${reason}`);
+  }
+}
+
+/** Parses the environment once; throws ConfigError naming the first bad setting. */
+export function loadConfig(env: Record<string, string | undefined>): BerthConfig {
+  // Empty values count as unset, as in most container platforms.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const setting = String(issue.path[0] ?? 'configuration');
+    const shown = cleaned[setting] === undefined ? '' : ` (got ${JSON.stringify(redact(setting, cleaned[setting]))})`;
+    throw new ConfigError(setting, `${issue.message}${shown}`);
+  }
+  return toBerthConfig(parsed.data);
+}
+
+function redact(setting: string, value: string | undefined): string | undefined {
+  return /PASSWORD|SECRET|KEY/.test(setting) ? '***' : value;
+}
+
+function toBerthConfig(c: RawConfig): BerthConfig {
+  const dataDir = path.resolve(c.BERTH_DATA_DIR);
+  const loopbackHost = c.BERTH_HTTP_HOST === '0.0.0.0' || c.BERTH_HTTP_HOST === '::' ? 'localhost' : c.BERTH_HTTP_HOST;
+  const messaging = { maxDeliver: c.BERTH_EVENTS_MAX_DELIVER, backoffMs: c.BERTH_EVENTS_BACKOFF_MS };
+  return {
+    http: {
+      host: c.BERTH_HTTP_HOST,
+      port: c.BERTH_HTTP_PORT,
+      externalUrl: (c.BERTH_EXTERNAL_URL ?? `http://${loopbackHost}:${c.BERTH_HTTP_PORT}`).replace(/\/+$/, ''),
+    },
+    dataDir,
+    adminPassword: c.BERTH_ADMIN_PASSWORD,
+    logLevel: c.BERTH_LOG_LEVEL,
+    database: databaseSettings(c, dataDir),
+    storage: c.S3_ENDPOINT
+      ? {
+          kind: 's3',
+          endpoint: c.S3_ENDPOINT,
+          bucket: c.S3_BUCKET,
+          region: c.S3_REGION,
+          accessKey: c.S3_ACCESS_KEY ?? '',
+          secretKey: c.S3_SECRET_KEY ?? '',
+          partSizeBytes: c.S3_PART_SIZE_MB * 1024 * 1024,
+          presignedRedirect: c.S3_PRESIGNED_REDIRECT,
+        }
+      : { kind: 'filesystem', root: path.join(dataDir, 'blobs') },
+    messaging: c.NATS_URL ? { kind: 'jetstream', url: c.NATS_URL, ...messaging } : { kind: 'in-process', ...messaging },
+  };
+}
+
+function databaseSettings(c: RawConfig, dataDir: string): DatabaseSettings {
+  const url = c.DATABASE_URL;
+  if (!url) return { kind: 'sqlite', file: path.join(dataDir, 'berth.db') };
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    return { kind: 'sqlite', file: path.resolve(dataDir, file) };
+  }
+  return { kind: 'postgres', url, poolSize: c.DATABASE_POOL_SIZE };
+}

@@ -1,0 +1,3 @@
+export * from './config.schema';
+export * from './berth-config';
+export * from './config.module';

@@ -1,0 +1,49 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DataSource, type DataSourceOptions, type EntitySchema, type MigrationInterface } from 'typeorm';
+import type { DatabaseSettings } from '@berth/platform/config';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export type EntityClass = Function | EntitySchema;
+export type MigrationClass = new () => MigrationInterface;
+
+export interface DataSourceParts {
+  entities: EntityClass[];
+  migrations: MigrationClass[];
+}
+
+/** Builds (without connecting) a TypeORM data source for SQLite or PostgreSQL. */
+export function createDataSource(settings: DatabaseSettings, parts: DataSourceParts): DataSource {
+  const common = {
+    entities: parts.entities,
+    migrations: parts.migrations,
+    migrationsTableName: 'berth_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+  } as const;
+  let options: DataSourceOptions;
+  if (settings.kind === 'sqlite') {
+    fs.mkdirSync(path.dirname(settings.file), { recursive: true });
+    options = {
+      ...common,
+      type: 'better-sqlite3',
+      database: settings.file,
+      // WAL lets readers proceed while a writer commits; busy_timeout rides out short write locks.
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('busy_timeout = 5000');
+        db.pragma('foreign_keys = ON');
+        db.pragma('synchronous = NORMAL');
+      },
+    };
+  } else {
+    options = {
+      ...common,
+      type: 'postgres',
+      url: settings.url,
+      extra: { max: settings.poolSize, connectionTimeoutMillis: 10_000 },
+    };
+  }
+  return new DataSource(options);
+}

@@ -1,0 +1,14 @@
+export * from './backoff.policy';
+export * from './event-publisher.port';
+export * from './messaging.health';
+export * from './messaging.module';
+export * from './messaging-database.parts';
+export * from './outbox/outbox-event.entity';
+export * from './outbox/outbox';
+export * from './migrations/1764000000100-outbox';
+export { EventErrorFilter } from './transports/event-error.filter';
+export { MessagingContext, type MessagingServer, rpcSubject } from './transports/messaging.context';
+export * from './transports/in-process.transport';
+export * from './transports/jetstream.connection';
+export * from './transports/jetstream.transport';
+export * from './transports/transport.factory';

@@ -1,0 +1,315 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Logger } from '@nestjs/common';
+import type {
+  DataSource,
+  EntityManager,
+  EntitySubscriberInterface,
+  QueryRunner,
+  TransactionCommitEvent,
+  TransactionRollbackEvent,
+} from 'typeorm';
+import {
+  EVENT_VERSION,
+  eventEnvelopeSchema,
+  eventSchemas,
+  type EventEnvelope,
+  type EventMap,
+  type EventType,
+} from '@berth/contracts';
+import { backoffDelayMs } from '../backoff.policy';
+import type { EventPublisher } from '../event-publisher.port';
+import { describeError } from '../transports/messaging.context';
+import { OutboxEventEntity } from './outbox-event.entity';
+
+/** The payload type of a known event type; anything for types outside the EventMap. */
+export type EventData<K extends string> = K extends EventType ? EventMap[K] : unknown;
+
+/** An event to append: an envelope, or its parts with id, version and time filled in on append. */
+export type NewEvent<T = unknown> = Omit<EventEnvelope<T>, 'id' | 'version' | 'occurredAt'> &
+  Partial<Pick<EventEnvelope<T>, 'id' | 'version' | 'occurredAt'>>;
+
+/** Builds an envelope with a fresh uuid v4 id, the current contract version and time. */
+export function createEvent<K extends string>(
+  type: K,
+  data: EventData<K>,
+  source: string,
+  correlationId?: string,
+): EventEnvelope<EventData<K>> {
+  return {
+    id: randomUUID(),
+    type,
+    version: EVENT_VERSION,
+    occurredAt: new Date().toISOString(),
+    source,
+    ...(correlationId ? { correlationId } : {}),
+    data,
+  };
+}
+
+/**
+ * Completes and checks an event before it is stored: the envelope must be well formed and,
+ * for types in the EventMap, the data must match the type's schema. Throws a ZodError.
+ */
+export function toValidEnvelope<T>(event: NewEvent<T>): EventEnvelope<T> {
+  const envelope: EventEnvelope<T> = {
+    id: event.id ?? randomUUID(),
+    type: event.type,
+    version: event.version ?? EVENT_VERSION,
+    occurredAt: event.occurredAt ?? new Date().toISOString(),
+    source: event.source,
+    ...(event.correlationId ? { correlationId: event.correlationId } : {}),
+    data: event.data,
+  };
+  eventEnvelopeSchema.parse(envelope);
+  if (Object.hasOwn(eventSchemas, envelope.type)) eventSchemas[envelope.type as EventType].parse(envelope.data);
+  return envelope;
+}
+
+let lastSeq = 0;
+/** Microseconds since the epoch, bumped to stay strictly increasing within this process. */
+function nextSeq(): number {
+  lastSeq = Math.max(lastSeq + 1, Date.now() * 1000);
+  return lastSeq;
+}
+
+/**
+ * Stores events in the outbox table inside the caller's transaction, so a domain change and
+ * its event commit (or roll back) together. The relay is told once the transaction commits.
+ */
+export class OutboxWriter {
+  private readonly appended = new EventEmitter<{ appended: [] }>();
+  private readonly awaitingCommit = new WeakSet<QueryRunner>();
+  private readonly watched = new WeakSet<DataSource>();
+  private readonly subscriber: EntitySubscriberInterface = {
+    afterTransactionCommit: (e: TransactionCommitEvent) => {
+      // Savepoint releases also "commit"; only the outermost commit makes rows visible.
+      if (e.queryRunner.isTransactionActive || !this.awaitingCommit.has(e.queryRunner)) return;
+      this.awaitingCommit.delete(e.queryRunner);
+      this.appended.emit('appended');
+    },
+    afterTransactionRollback: (e: TransactionRollbackEvent) => {
+      if (!e.queryRunner.isTransactionActive) this.awaitingCommit.delete(e.queryRunner);
+    },
+  };
+
+  /**
+   * Appends the event through `manager`: pass the EntityManager of your transaction
+   * (`dataSource.transaction(async (em) => { ...; await outbox.append(em, event) })`).
+   */
+  async append<T>(manager: EntityManager, event: NewEvent<T>): Promise<EventEnvelope<T>> {
+    const envelope = toValidEnvelope(event);
+    const row: OutboxEventEntity = {
+      id: envelope.id,
+      seq: nextSeq(),
+      type: envelope.type,
+      payload: JSON.stringify(envelope),
+      occurredAt: envelope.occurredAt,
+      publishedAt: null,
+      nextAttemptAt: null,
+      attempts: 0,
+      lastError: null,
+    };
+    await manager.insert(OutboxEventEntity, row);
+    const runner = manager.queryRunner;
+    if (runner?.isTransactionActive) {
+      this.watch(manager.connection);
+      this.awaitingCommit.add(runner);
+    } else {
+      this.appended.emit('appended');
+    }
+    return envelope;
+  }
+
+  /** Calls `listener` after a transaction that appended events has committed. */
+  onAppended(listener: () => void): () => void {
+    this.appended.on('appended', listener);
+    return () => this.appended.off('appended', listener);
+  }
+
+  private watch(dataSource: DataSource): void {
+    // Subscribers are rebuilt by initialize(), so check membership rather than a flag alone.
+    if (this.watched.has(dataSource) && dataSource.subscribers.includes(this.subscriber)) return;
+    dataSource.subscribers.push(this.subscriber);
+    this.watched.add(dataSource);
+  }
+}
+
+export interface OutboxRelayOptions {
+  /** Pause between scans when there was nothing to publish. */
+  pollIntervalMs?: number;
+  batchSize?: number;
+  /** First retry delay of a row whose publish failed; doubles per failure. */
+  retryBaseMs?: number;
+  retryCapMs?: number;
+  /** Published rows are deleted after this long. */
+  retainPublishedMs?: number;
+  cleanupIntervalMs?: number;
+}
+
+type CycleOutcome = 'idle' | 'more' | 'failed';
+
+/**
+ * Publishes outbox rows in order through an EventPublisher and marks them published. A failed
+ * publish leaves the row in place with its error and a capped back-off, so events written
+ * while the broker is down go out when it returns.
+ */
+export class OutboxRelay {
+  private readonly logger = new Logger('OutboxRelay');
+  private readonly options: Required<OutboxRelayOptions>;
+  private running = false;
+  private loop?: Promise<void>;
+  private nudged = false;
+  private wake?: () => void;
+  private failing = false;
+  private lastCleanup = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: EventPublisher,
+    options: OutboxRelayOptions = {},
+  ) {
+    this.options = {
+      pollIntervalMs: options.pollIntervalMs ?? 200,
+      batchSize: options.batchSize ?? 100,
+      retryBaseMs: options.retryBaseMs ?? 250,
+      retryCapMs: options.retryCapMs ?? 5_000,
+      retainPublishedMs: options.retainPublishedMs ?? 24 * 60 * 60_000,
+      cleanupIntervalMs: options.cleanupIntervalMs ?? 10 * 60_000,
+    };
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.lastCleanup = Date.now();
+    this.loop = this.run();
+  }
+
+  /** Stops after the row being published, if any; resolves when the relay is idle. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  /** Scan now instead of at the next poll: new rows have been committed. */
+  nudge(): void {
+    this.nudged = true;
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let outcome: CycleOutcome;
+      try {
+        outcome = await this.cycle();
+      } catch (error) {
+        outcome = 'failed';
+        this.logger.error(`outbox scan failed: ${describeError(error)}`);
+      }
+      if (outcome === 'more') continue;
+      await this.cleanupIfDue();
+      await this.pause(this.options.pollIntervalMs);
+    }
+  }
+
+  private cycle(): Promise<CycleOutcome> {
+    if (this.dataSource.options.type === 'postgres') {
+      // Replicas lock the rows they publish and skip each other's, so each row goes out once.
+      return this.dataSource.transaction((manager) => this.publishBatch(manager, true));
+    }
+    // SQLite has one writer and a single shared connection: no long transaction; a duplicate
+    // publish after a crash is harmless because transports de-duplicate by envelope id.
+    return this.publishBatch(this.dataSource.manager, false);
+  }
+
+  private async publishBatch(manager: EntityManager, lock: boolean): Promise<CycleOutcome> {
+    let query = manager
+      .getRepository(OutboxEventEntity)
+      .createQueryBuilder('o')
+      .where('o.publishedAt IS NULL')
+      .andWhere('(o.nextAttemptAt IS NULL OR o.nextAttemptAt <= :now)', { now: new Date().toISOString() })
+      .orderBy('o.seq', 'ASC')
+      .limit(this.options.batchSize);
+    if (lock) query = query.setLock('pessimistic_write').setOnLocked('skip_locked');
+    const rows = await query.getMany();
+
+    const published: string[] = [];
+    let failure: { row: OutboxEventEntity; error: unknown } | undefined;
+    for (const row of rows) {
+      if (!this.running) break;
+      try {
+        await this.publisher.publish(JSON.parse(row.payload) as EventEnvelope);
+        published.push(row.id);
+      } catch (error) {
+        failure = { row, error };
+        break;
+      }
+    }
+
+    if (published.length > 0) {
+      await manager
+        .createQueryBuilder()
+        .update(OutboxEventEntity)
+        .set({ publishedAt: new Date().toISOString(), nextAttemptAt: null, lastError: null, attempts: () => 'attempts + 1' })
+        .whereInIds(published)
+        .execute();
+    }
+    if (failure) {
+      const attempts = failure.row.attempts + 1;
+      const retryAt = Date.now() + backoffDelayMs(attempts, this.options.retryBaseMs, this.options.retryCapMs);
+      await manager.update(
+        OutboxEventEntity,
+        { id: failure.row.id },
+        { attempts, lastError: describeError(failure.error).slice(0, 2000), nextAttemptAt: new Date(retryAt).toISOString() },
+      );
+      if (!this.failing) this.logger.warn(`publishing paused, events stay in the outbox: ${describeError(failure.error)}`);
+      this.failing = true;
+      return 'failed';
+    }
+    if (this.failing && published.length > 0) {
+      this.logger.log('publishing resumed');
+      this.failing = false;
+    }
+    return rows.length === this.options.batchSize ? 'more' : 'idle';
+  }
+
+  private async cleanupIfDue(): Promise<void> {
+    if (Date.now() - this.lastCleanup < this.options.cleanupIntervalMs) return;
+    this.lastCleanup = Date.now();
+    const cutoff = new Date(Date.now() - this.options.retainPublishedMs).toISOString();
+    try {
+      await this.dataSource
+        .createQueryBuilder()
+        .delete()
+        .from(OutboxEventEntity)
+        .where('published_at IS NOT NULL AND published_at < :cutoff', { cutoff })
+        .execute();
+    } catch (error) {
+      this.logger.warn(`outbox cleanup failed: ${describeError(error)}`);
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    if (this.nudged || !this.running) {
+      this.nudged = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        this.nudged = false;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}

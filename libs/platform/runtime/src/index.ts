@@ -1,0 +1,3 @@
+export * from './bootstrap-service';
+export * from './instance.module';
+export * from './migrate-command';

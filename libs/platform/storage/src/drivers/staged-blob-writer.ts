@@ -1,0 +1,124 @@
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { BlobSource, BlobStat, BlobWriter } from '../blob-store.port';
+import { BlobWriterStateError } from '../blob-store.errors';
+
+type WriterState = 'open' | 'appending' | 'committing' | 'committed' | 'aborted';
+
+/**
+ * The write-aside life cycle both drivers share: appends one at a time through a
+ * back-pressured pipeline, then commit or abort. A failure anywhere discards the staged bytes.
+ * Drivers supply where chunks go (`stage`), how the blob becomes visible (`publish`) and how
+ * staged bytes are dropped (`discard`).
+ */
+export abstract class StagedBlobWriter implements BlobWriter {
+  private state: WriterState = 'open';
+  private written = 0;
+  private appendAbort?: AbortController;
+  private stageInFlight?: Promise<void>;
+  private running?: Promise<unknown>;
+  private failing?: Promise<void>;
+
+  constructor(readonly key: string) {}
+
+  get size(): number {
+    return this.written;
+  }
+
+  /** Takes one chunk; resolves when the chunk may be reused (written or copied). */
+  protected abstract stage(chunk: Buffer): Promise<void>;
+  /** Makes the staged bytes visible under `key`, atomically. */
+  protected abstract publish(size: number): Promise<BlobStat>;
+  /** Drops whatever is staged; must be safe to call once after any failure. */
+  protected abstract discard(): Promise<void>;
+
+  append(source: BlobSource): Promise<number> {
+    if (this.state !== 'open') return this.refuse('append');
+    this.state = 'appending';
+    const controller = new AbortController();
+    this.appendAbort = controller;
+    const run = (async () => {
+      try {
+        await pipeline(toReadable(source), this.sink(), { signal: controller.signal });
+      } catch (e) {
+        await this.fail();
+        throw e;
+      }
+      this.state = 'open';
+      return this.written;
+    })();
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
+  commit(): Promise<BlobStat> {
+    if (this.state !== 'open') return this.refuse('commit');
+    this.state = 'committing';
+    const run = (async () => {
+      try {
+        const stat = await this.publish(this.written);
+        this.state = 'committed';
+        return stat;
+      } catch (e) {
+        await this.fail();
+        throw e;
+      }
+    })();
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
+  async abort(): Promise<void> {
+    if (this.state === 'appending') {
+      this.appendAbort?.abort();
+      await this.running;
+    } else if (this.state === 'committing') {
+      await this.running;
+    }
+    if (this.state === 'committed' || this.state === 'aborted') return;
+    await this.fail();
+  }
+
+  private sink(): Writable {
+    return new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        const staged = this.stage(chunk).then(() => {
+          this.written += chunk.length;
+        });
+        this.stageInFlight = staged.catch(() => undefined);
+        staged.then(() => done(), done);
+      },
+    });
+  }
+
+  private fail(): Promise<void> {
+    this.state = 'aborted';
+    this.failing ??= (async () => {
+      // An interrupted pipeline may leave a stage() call running; let it settle before discarding.
+      await this.stageInFlight;
+      await this.discard().catch(() => undefined);
+    })();
+    return this.failing;
+  }
+
+  private refuse(operation: string): Promise<never> {
+    return Promise.reject(new BlobWriterStateError(this.key, operation, this.state));
+  }
+}
+
+export function toReadable(source: BlobSource): Readable {
+  if (source instanceof Readable) return source;
+  // One chunk, not one per byte: Readable.from iterates a bare Uint8Array element by element.
+  return Readable.from([Buffer.from(source.buffer, source.byteOffset, source.byteLength)]);
+}
+
+/** Writes a whole blob through a writer, aborting it when anything fails. */
+export async function putThroughWriter(writer: BlobWriter, source: BlobSource): Promise<BlobStat> {
+  try {
+    await writer.append(source);
+    return await writer.commit();
+  } catch (e) {
+    await writer.abort();
+    throw e;
+  }
+}

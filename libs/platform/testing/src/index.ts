@@ -1,0 +1,3 @@
+export * from './real-dependencies';
+export * from './ports';
+export * from './processes';

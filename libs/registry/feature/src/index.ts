@@ -1,0 +1,2 @@
+export * from './registry-feature.module';
+export * from './registry-challenge';

@@ -1,0 +1,9 @@
+export const DISTRIBUTION_API_VERSION = 'registry/2.0';
+export const REGISTRY_TOKEN_SERVICE = 'berth-registry';
+
+/** The Docker token-auth challenge that sends clients to the auth app's token endpoint. */
+export function bearerChallenge(externalUrl: string, scope?: string): string {
+  const parts = [`realm="${externalUrl}/service/token"`, `service="${REGISTRY_TOKEN_SERVICE}"`];
+  if (scope) parts.push(`scope="${scope}"`);
+  return `Bearer ${parts.join(',')}`;
+}

@@ -1,0 +1,1 @@
+export * from './scanner-feature.module';

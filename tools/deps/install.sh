@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Install Berth's external test dependencies when missing.
+# Usage: tools/deps/install.sh [postgres|nats|weed|all]   (default: all)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+apt_install() {
+  # apt lists may be absent on a fresh machine: refresh only when needed.
+  if ! apt-cache show "$@" >/dev/null 2>&1; then as_root apt-get update -qq; fi
+  log "apt-get install $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
+install_postgres() {
+  local bin; bin=$(pg_bindir)
+  [[ -n $bin && -x $bin/initdb ]] || apt_install postgresql
+  [[ -x $(pg_bindir)/initdb ]] || die "postgresql installed but no initdb under /usr/lib/postgresql/*/bin"
+}
+
+install_nats() {
+  [[ -n $(nats_bin) ]] || apt_install nats-server
+  [[ -n $(nats_bin) ]] || die "nats-server not found after install"
+}
+
+install_weed() {
+  local bin; bin=$(weed_bin)
+  # Someone (another script run or engineer) may be building it already: wait instead of racing.
+  while pgrep -f "go build.*-o $bin( |$)" >/dev/null; do
+    log "waiting for a running 'go build' of $bin ..."; sleep 10
+  done
+  "$bin" version >/dev/null 2>&1 && return 0
+  command -v go >/dev/null || die "go is required to build SeaweedFS (see $SEAWEEDFS_MODULE)"
+  mkdir -p "$STATE_DIR" "$(dirname "$bin")"
+  exec 9>"$STATE_DIR/weed-build.lock"; flock 9           # one build at a time among our scripts
+  "$bin" version >/dev/null 2>&1 && return 0
+  local dir want have
+  dir=$(cd / && go mod download -json "$SEAWEEDFS_MODULE@$SEAWEEDFS_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+  [[ -d $dir ]] || die "go mod download gave no Dir for $SEAWEEDFS_MODULE@$SEAWEEDFS_VERSION"
+  want=$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$dir/go.mod")
+  have=$(go env GOVERSION); have=${have#go}
+  if [[ $(printf '%s\n' "$want" "$have" | sort -V | head -n1) != "$want" ]]; then
+    log "go $have is older than the $want SeaweedFS needs; using $GO_TOOLCHAIN_FALLBACK"
+    export GOTOOLCHAIN=$GO_TOOLCHAIN_FALLBACK
+  fi
+  log "building weed $SEAWEEDFS_VERSION -> $bin (takes several minutes)"
+  # -mod=mod: the module cache copy has no vendor dir and go.sum may lack entries.
+  (cd "$dir" && GOFLAGS=-mod=mod go build -trimpath -o "$bin.tmp" ./weed)
+  mv -f "$bin.tmp" "$bin"
+  "$bin" version >&2
+}
+
+target=${1:-all}
+case $target in
+  postgres | nats | weed) "install_$target" ;;
+  all) install_postgres; install_nats; install_weed ;;
+  *) die "usage: $0 [postgres|nats|weed|all]" ;;
+esac
