@@ -14,7 +14,7 @@ export default defineConfig({
         ...shared,
         test: {
           name: 'unit',
-          include: ['{apps,libs,tools}/**/*.spec.ts'],
+          include: ['{apps,libs,tools,deploy}/**/*.spec.ts'],
           environment: 'node',
           setupFiles: ['reflect-metadata'],
         },
@@ -23,7 +23,7 @@ export default defineConfig({
         ...shared,
         test: {
           name: 'integration',
-          include: ['{apps,libs,tools}/**/*.int-spec.ts'],
+          include: ['{apps,libs,tools,deploy}/**/*.int-spec.ts'],
           environment: 'node',
           setupFiles: ['reflect-metadata'],
           testTimeout: 300_000,
@@ -36,7 +36,7 @@ export default defineConfig({
         ...shared,
         test: {
           name: 'e2e',
-          include: ['{apps,libs,tools}/**/*.e2e-spec.ts'],
+          include: ['{apps,libs,tools,deploy}/**/*.e2e-spec.ts'],
           environment: 'node',
           setupFiles: ['reflect-metadata'],
           testTimeout: 300_000,

@@ -1,39 +1,32 @@
 #!/usr/bin/env bash
 # Stop what up.sh started (by pid file). --purge also deletes the data (whole state dir for "all").
-# Usage: tools/deps/down.sh [postgres|nats|s3|all] [--purge]
+# Usage: tools/deps/down.sh [postgres|nats|s3|all]... [--purge]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-purge=false target=all
-for arg in "$@"; do
-  case $arg in
-    --purge) purge=true ;;
-    postgres | nats | s3 | all) target=$arg ;;
-    *) die "usage: $0 [postgres|nats|s3|all] [--purge]" ;;
-  esac
-done
+purge=false args=()
+for arg; do if [[ $arg == --purge ]]; then purge=true; else args+=("$arg"); fi; done
+svcs=$(services "${args[@]}") || die "usage: $0 [postgres|nats|s3|all]... [--purge]"
+lock_or_reexec "$@"
 
-# stop NAME PATTERN SIGNAL: signal the pid-file process, wait for it to exit, SIGKILL after 30s.
+# stop SVC SIGNAL: signal the pid-file process, wait for it to exit, SIGKILL after 30s.
 stop() {
-  local name=$1 pid i
-  if running "$name" "$2"; then
-    pid=$(cat "$STATE_DIR/$name.pid")
-    log "stopping $name (pid $pid)"
-    kill "-$3" "$pid"
+  local stem=${SVC_STEM[$1]} pid i
+  if running "$1"; then
+    pid=$(cat "$STATE_DIR/$stem.pid")
+    log "stopping $1 (pid $pid)"
+    kill "-$2" "$pid"
     for ((i = 0; i < 300; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && { log "$name still alive, SIGKILL"; kill -KILL "$pid"; }
+    kill -0 "$pid" 2>/dev/null && { log "$1 still alive, SIGKILL"; kill -KILL "$pid"; }
   else
-    log "$name not running"
+    log "$1 not running"
   fi
-  rm -f "$STATE_DIR/$name.pid"
+  rm -f "$STATE_DIR/$stem.pid"
+  if $purge; then rm -rf "${STATE_DIR:?}/$stem"; fi
 }
 
-# SIGINT = postgres "fast" shutdown (SIGTERM would wait for clients to disconnect).
-down_postgres() { stop postgres postgres INT; $purge && rm -rf "$STATE_DIR/postgres" || true; }
-down_nats() { stop nats nats-server TERM; $purge && rm -rf "$STATE_DIR/nats" || true; }
-down_s3() { stop weed "weed.* server" TERM; $purge && rm -rf "$STATE_DIR/weed" || true; }
-
-case $target in
-  postgres | nats | s3) "down_$target" ;;
-  all) down_postgres; down_nats; down_s3; if $purge; then rm -rf "$STATE_DIR"; log "removed $STATE_DIR"; fi ;;
-esac
+for svc in $svcs; do
+  # SIGINT = postgres "fast" shutdown (SIGTERM would wait for clients to disconnect).
+  if [[ $svc == postgres ]]; then stop "$svc" INT; else stop "$svc" TERM; fi
+done
+if $purge && [[ " ${args[*]:-all} " == *" all "* ]]; then rm -rf "${STATE_DIR:?}"; log "removed $STATE_DIR"; fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install Berth's external test dependencies when missing.
-# Usage: tools/deps/install.sh [postgres|nats|weed|all]   (default: all)
+# Usage: tools/deps/install.sh [postgres|nats|weed|all]...   (default: all; s3 = weed)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -12,9 +12,8 @@ apt_install() {
 }
 
 install_postgres() {
-  local bin; bin=$(pg_bindir)
-  [[ -n $bin && -x $bin/initdb ]] || apt_install postgresql
-  [[ -x $(pg_bindir)/initdb ]] || die "postgresql installed but no initdb under /usr/lib/postgresql/*/bin"
+  [[ -n $(pg_bindir) ]] || apt_install postgresql
+  [[ -n $(pg_bindir) ]] || die "postgresql installed but no initdb under /usr/lib/postgresql/*/bin"
 }
 
 install_nats() {
@@ -49,9 +48,12 @@ install_weed() {
   "$bin" version >&2
 }
 
-target=${1:-all}
-case $target in
-  postgres | nats | weed) "install_$target" ;;
-  all) install_postgres; install_nats; install_weed ;;
-  *) die "usage: $0 [postgres|nats|weed|all]" ;;
-esac
+[[ $# -gt 0 ]] || set -- all
+for target; do
+  case $target in
+    postgres | nats | weed) "install_$target" ;;
+    s3) install_weed ;;
+    all) install_postgres; install_nats; install_weed ;;
+    *) die "usage: $0 [postgres|nats|weed|all]..." ;;
+  esac
+done

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # (settings below are used by the scripts sourcing this)
 # Shared helpers for tools/deps/*.sh. Source it; don't run it.
 DEPS_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../versions.env
@@ -20,6 +21,14 @@ S3_REGION=us-east-1
 log() { printf '[deps] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
+# lock_or_reexec "$@": re-run the calling script under flock so concurrent up/down runs take turns.
+# flock -o keeps the lock fd out of the daemons we start (they would hold it forever).
+lock_or_reexec() {
+  if [[ -n ${BERTH_DEPS_LOCKED:-} ]]; then unset BERTH_DEPS_LOCKED; return 0; fi
+  mkdir -p "$STATE_DIR"
+  BERTH_DEPS_LOCKED=1 exec flock -o "$STATE_DIR/.lock" bash "$0" "$@"
+}
+
 # as_root CMD...: apt-get etc. need root; use sudo when we are not.
 as_root() { if [[ $EUID -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
@@ -36,15 +45,34 @@ wait_port() {
   die "$name did not listen on 127.0.0.1:$port within ${secs}s; see $STATE_DIR/$name.log"
 }
 
-# running NAME PATTERN: pid file exists and its process's command line matches PATTERN (guards pid reuse).
-running() {
-  local pid
-  pid=$(cat "$STATE_DIR/$1.pid" 2>/dev/null) || return 1
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$2"
+# Per service: pid/log file stem in $STATE_DIR, command-line pattern of its process, port it answers on.
+declare -A SVC_STEM=([postgres]=postgres [nats]=nats [s3]=weed)
+declare -A SVC_CMD=([postgres]=postgres [nats]=nats-server [s3]="weed.* server")
+declare -A SVC_PORT=([postgres]=$PG_PORT [nats]=$NATS_PORT [s3]=$S3_PORT)
+
+# services ARG...: the service names asked for ("all" or none = every one); fails on an unknown name.
+services() {
+  local t; [[ $# -gt 0 ]] || set -- all
+  for t; do
+    case $t in all) echo postgres nats s3 ;; postgres | nats | s3) echo "$t" ;; *) return 1 ;; esac
+  done
 }
 
-pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1; }
-nats_bin() { command -v nats-server 2>/dev/null || { [[ -x /usr/sbin/nats-server ]] && echo /usr/sbin/nats-server; }; }
+# running SVC: its pid file names a live process whose command line matches (guards against pid reuse).
+running() {
+  local pid
+  pid=$(cat "$STATE_DIR/${SVC_STEM[$1]}.pid" 2>/dev/null) || return 1
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "${SVC_CMD[$1]}"
+}
+
+# Lookups print nothing (and still succeed) when the binary is missing.
+pg_bindir() {
+  local d; d=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n1)
+  if [[ -x $d/initdb ]]; then echo "$d"; fi
+}
+nats_bin() {
+  command -v nats-server 2>/dev/null || if [[ -x /usr/sbin/nats-server ]]; then echo /usr/sbin/nats-server; fi
+}
 weed_bin() {
   if [[ -n ${WEED_BIN:-} ]]; then echo "$WEED_BIN"; return; fi
   local gopath

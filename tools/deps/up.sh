@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Start Berth's dependencies on 127.0.0.1 with data under $BERTH_DEPS_DIR (default /tmp/berth-deps).
 # Idempotent: services already running are left alone. Writes $BERTH_DEPS_DIR/env.
-# Usage: tools/deps/up.sh [postgres|nats|s3|all]   (default: all)
+# Usage: tools/deps/up.sh [postgres|nats|s3|all]...   (default: all)
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/lib.sh"
 
-# already_up NAME PATTERN PORT: true if our process is up; dies if a stranger holds the port.
+# already_up SVC: true if our process is up; dies if a stranger holds the port.
 already_up() {
-  if running "$1" "$2"; then wait_port "$3" "$1" 60; log "$1 already running (pid $(cat "$STATE_DIR/$1.pid"), port $3)"; return 0; fi
-  port_open "$3" && die "127.0.0.1:$3 is taken by a process not started from $STATE_DIR; stop it or set BERTH_*_PORT"
+  local stem=${SVC_STEM[$1]} port=${SVC_PORT[$1]}
+  if running "$1"; then
+    wait_port "$port" "$stem" 60
+    log "$1 already running (pid $(cat "$STATE_DIR/$stem.pid"), 127.0.0.1:$port)"
+    return 0
+  fi
+  port_open "$port" && die "127.0.0.1:$port is taken by a process not started from $STATE_DIR; stop it or set BERTH_*_PORT"
   return 1
 }
 
@@ -19,10 +24,11 @@ up_postgres() {
   bin=$(pg_bindir)
   [[ $EUID -eq 0 ]] && pg=(runuser -u postgres --)       # postgres refuses to run as root
   psql=("${pg[@]}" "$bin/psql" -h "$dir/run" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA)
-  if ! already_up postgres postgres "$PG_PORT"; then
+  if ! already_up postgres; then
     reserve_ports "$PG_PORT"
     mkdir -p "$dir/run"; touch "$STATE_DIR/postgres.log"
     [[ $EUID -eq 0 ]] && chown postgres: "$dir" "$dir/run" "$STATE_DIR/postgres.log"
+    "${pg[@]}" test -w "$dir/run" || die "postgres can't write $dir (every parent dir must be world-searchable)"
     if [[ ! -s $dir/data/PG_VERSION ]]; then
       log "initdb $dir/data"
       (cd / && "${pg[@]}" "$bin/initdb" -D "$dir/data" -U postgres -E UTF8 --locale=C.UTF-8 \
@@ -47,7 +53,7 @@ up_postgres() {
 
 up_nats() {
   "$HERE/install.sh" nats
-  already_up nats nats-server "$NATS_PORT" && return 0
+  already_up nats && return 0
   reserve_ports "$NATS_PORT" "$NATS_MONITOR_PORT"
   mkdir -p "$STATE_DIR/nats"
   log "starting nats-server on 127.0.0.1:$NATS_PORT (monitor :$NATS_MONITOR_PORT, JetStream on)"
@@ -63,7 +69,7 @@ s3() { curl -sS -o /dev/null -w '%{http_code}' --aws-sigv4 "aws:amz:$S3_REGION:s
 up_s3() {
   "$HERE/install.sh" weed
   local dir=$STATE_DIR/weed url="http://127.0.0.1:$S3_PORT/$S3_BUCKET" started=false code i
-  if ! already_up weed "weed.* server" "$S3_PORT"; then
+  if ! already_up s3; then
     local p; for p in "$WEED_MASTER_PORT" "$WEED_VOLUME_PORT" "$WEED_FILER_PORT" "$S3_PORT"; do
       reserve_ports "$p" $((p + 100))
     done
@@ -115,6 +121,7 @@ write_env() {
   cat >"$STATE_DIR/env" <<ENV
 export DATABASE_URL=postgres://berth:berth@127.0.0.1:$PG_PORT/berth
 export NATS_URL=nats://127.0.0.1:$NATS_PORT
+export NATS_MONITOR_URL=http://127.0.0.1:$NATS_MONITOR_PORT
 export S3_ENDPOINT=http://127.0.0.1:$S3_PORT
 export S3_ACCESS_KEY=$S3_ACCESS_KEY
 export S3_SECRET_KEY=$S3_SECRET_KEY
@@ -124,11 +131,7 @@ ENV
   cat "$STATE_DIR/env"
 }
 
-mkdir -p "$STATE_DIR"
-target=${1:-all}
-case $target in
-  postgres | nats | s3) "up_$target" ;;
-  all) up_postgres; up_nats; up_s3 ;;
-  *) die "usage: $0 [postgres|nats|s3|all]" ;;
-esac
+svcs=$(services "$@") || die "usage: $0 [postgres|nats|s3|all]..."
+lock_or_reexec "$@"
+for svc in $svcs; do "up_$svc"; done
 write_env

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Print the absolute path of a dependency binary (postgres-bin: the directory holding initdb, pg_ctl, ...).
-# Usage: tools/deps/which.sh nats-server|weed|postgres-bin   (install first with tools/deps/install.sh)
+# Print the absolute path of a dependency binary, installing it when missing
+# (postgres-bin: the directory holding initdb, pg_ctl, postgres, ...).
+# Usage: tools/deps/which.sh nats-server|weed|postgres-bin
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$HERE/lib.sh"
 
 case ${1:-} in
-  nats-server) path=$(nats_bin) || true ;;
-  weed) path=$(weed_bin); [[ -x $path ]] || path= ;;
-  postgres-bin) path=$(pg_bindir) ;;
+  nats-server) [[ -n $(nats_bin) ]] || "$HERE/install.sh" nats >&2; path=$(nats_bin) ;;
+  weed) path=$(weed_bin); "$HERE/install.sh" weed >&2 ;;
+  postgres-bin) [[ -n $(pg_bindir) ]] || "$HERE/install.sh" postgres >&2; path=$(pg_bindir) ;;
   *) die "usage: $0 nats-server|weed|postgres-bin" ;;
 esac
-[[ -n $path ]] || die "$1 not installed; run tools/deps/install.sh"
+[[ -n $path ]] || die "$1 not found"
 echo "$path"

@@ -6,33 +6,50 @@ const root = path.resolve(__dirname, '../..');
 const lintAs = async (file: string, code: string): Promise<string[]> => {
   const eslint = new ESLint({ cwd: root });
   const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
-  return result.messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message);
+  return result.messages
+    .filter((m) => m.ruleId === '@nx/enforce-module-boundaries')
+    .map((m) => m.message);
 };
 
 // Each case is an import the boundary rule must refuse: dependencies point apps -> features -> domain -> platform -> contracts/oci.
 describe('module boundaries', () => {
   it('refuses contracts importing a platform library', async () => {
-    const messages = await lintAs('libs/contracts/src/wrong-way.ts', "import { loadConfig } from '@berth/platform/config';\nexport const x = loadConfig;\n");
+    const messages = await lintAs(
+      'libs/contracts/src/wrong-way.ts',
+      "import { loadConfig } from '@berth/platform/config';\nexport const x = loadConfig;\n",
+    );
     expect(messages.join('\n')).toMatch(/type:contracts/);
   });
 
   it('refuses a platform library importing a feature', async () => {
-    const messages = await lintAs('libs/platform/storage/src/wrong-way.ts', "import { RegistryFeatureModule } from '@berth/registry/feature';\nexport const x = RegistryFeatureModule;\n");
+    const messages = await lintAs(
+      'libs/platform/storage/src/wrong-way.ts',
+      "import { RegistryFeatureModule } from '@berth/registry/feature';\nexport const x = RegistryFeatureModule;\n",
+    );
     expect(messages.length).toBeGreaterThan(0);
   });
 
-  it("refuses a feature importing another feature", async () => {
-    const messages = await lintAs('libs/scanner/feature/src/wrong-way.ts', "import { AuthFeatureModule } from '@berth/auth/feature';\nexport const x = AuthFeatureModule;\n");
+  it('refuses a feature importing another feature', async () => {
+    const messages = await lintAs(
+      'libs/scanner/feature/src/wrong-way.ts',
+      "import { AuthFeatureModule } from '@berth/auth/feature';\nexport const x = AuthFeatureModule;\n",
+    );
     expect(messages.join('\n')).toMatch(/type:feature/);
   });
 
   it("refuses one service's app mounting another service's feature", async () => {
-    const messages = await lintAs('apps/scanner/src/wrong-way.ts', "import { AuthFeatureModule } from '@berth/auth/feature';\nexport const x = AuthFeatureModule;\n");
+    const messages = await lintAs(
+      'apps/scanner/src/wrong-way.ts',
+      "import { AuthFeatureModule } from '@berth/auth/feature';\nexport const x = AuthFeatureModule;\n",
+    );
     expect(messages.join('\n')).toMatch(/scope:scanner/);
   });
 
   it('allows an app to import its feature and the platform', async () => {
-    const messages = await lintAs('apps/registry/src/right-way.ts', "import { RegistryFeatureModule } from '@berth/registry/feature';\nimport { loadConfig } from '@berth/platform/config';\nexport const x = [RegistryFeatureModule, loadConfig];\n");
+    const messages = await lintAs(
+      'apps/registry/src/right-way.ts',
+      "import { RegistryFeatureModule } from '@berth/registry/feature';\nimport { loadConfig } from '@berth/platform/config';\nexport const x = [RegistryFeatureModule, loadConfig];\n",
+    );
     expect(messages).toEqual([]);
   });
 });

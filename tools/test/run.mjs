@@ -15,7 +15,11 @@ let failed = 0;
 const failures = [];
 
 function run(cmd, args, env = {}) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false', ...env } });
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NX_DAEMON: 'false', ...env },
+  });
   return r.status === 0;
 }
 
@@ -31,7 +35,14 @@ function check(name, ok) {
 function vitest(project) {
   const out = path.join(resultsDir, `${project}.json`);
   fs.rmSync(out, { force: true });
-  const ok = run(bin('vitest'), ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile=${out}`]);
+  const ok = run(bin('vitest'), [
+    'run',
+    '--project',
+    project,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile=${out}`,
+  ]);
   if (!fs.existsSync(out)) {
     check(`vitest ${project} (no report)`, false);
     return;
@@ -40,21 +51,30 @@ function vitest(project) {
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   // A file that fails to load has no tests to count; count the file as a failure.
-  const brokenFiles = report.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0);
+  const brokenFiles = report.testResults.filter(
+    (f) => f.status === 'failed' && f.assertionResults.length === 0,
+  );
   failed += brokenFiles.length;
   for (const f of report.testResults) {
-    for (const a of f.assertionResults) if (a.status === 'failed') failures.push(`${project}: ${a.fullName}`);
+    for (const a of f.assertionResults)
+      if (a.status === 'failed') failures.push(`${project}: ${a.fullName}`);
   }
-  for (const f of brokenFiles) failures.push(`${project}: ${path.relative(root, f.name)} did not load`);
-  if (!ok && report.numFailedTests === 0 && brokenFiles.length === 0) check(`vitest ${project} exit status`, false);
-  console.log(`\n== vitest ${project}: ${report.numPassedTests} passed, ${report.numFailedTests} failed\n`);
+  for (const f of brokenFiles)
+    failures.push(`${project}: ${path.relative(root, f.name)} did not load`);
+  if (!ok && report.numFailedTests === 0 && brokenFiles.length === 0)
+    check(`vitest ${project} exit status`, false);
+  console.log(
+    `\n== vitest ${project}: ${report.numPassedTests} passed, ${report.numFailedTests} failed\n`,
+  );
 }
 
 const wants = (stage) => only.length === 0 || only.includes(stage);
 fs.mkdirSync(resultsDir, { recursive: true });
 
-if (wants('lint')) check('eslint (boundaries, style)', run(bin('eslint'), ['--max-warnings=0', '.']));
-if (wants('lint')) check('prettier --check', run(bin('prettier'), ['--check', '--log-level=warn', '.']));
+if (wants('lint'))
+  check('eslint (boundaries, style)', run(bin('eslint'), ['--max-warnings=0', '.']));
+if (wants('lint'))
+  check('prettier --check', run(bin('prettier'), ['--check', '--log-level=warn', '.']));
 if (wants('typecheck')) check('tsc --noEmit', run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']));
 if (wants('unit')) vitest('unit');
 

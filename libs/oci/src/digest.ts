@@ -12,6 +12,7 @@ export function parseDigest(value: string): ParsedDigest | undefined {
   if (!m) return undefined;
   const [, algorithm, encoded] = m;
   const length = encodedLength[algorithm];
-  if (length === undefined || encoded.length !== length || !/^[a-f0-9]+$/.test(encoded)) return undefined;
+  if (length === undefined || encoded.length !== length || !/^[a-f0-9]+$/.test(encoded))
+    return undefined;
   return { algorithm, encoded };
 }

@@ -37,6 +37,14 @@ export class OciError extends Error {
   }
 
   toBody(): OciErrorBody {
-    return { errors: [{ code: this.code, message: this.message, ...(this.detail === undefined ? {} : { detail: this.detail }) }] };
+    return {
+      errors: [
+        {
+          code: this.code,
+          message: this.message,
+          ...(this.detail === undefined ? {} : { detail: this.detail }),
+        },
+      ],
+    };
   }
 }

@@ -5,9 +5,17 @@ describe('repository names', () => {
   it.each(['library/alpine', 'a', 'team/sub.group/app_x', 'a__b', 'a--b/c'])('accepts %s', (n) =>
     expect(isValidRepositoryName(n)).toBe(true),
   );
-  it.each(['', 'Library/alpine', '../etc', 'a/../b', 'a//b', '/a', 'a/', 'a_', `${'a'.repeat(256)}`])('refuses %s', (n) =>
-    expect(isValidRepositoryName(n)).toBe(false),
-  );
+  it.each([
+    '',
+    'Library/alpine',
+    '../etc',
+    'a/../b',
+    'a//b',
+    '/a',
+    'a/',
+    'a_',
+    `${'a'.repeat(256)}`,
+  ])('refuses %s', (n) => expect(isValidRepositoryName(n)).toBe(false));
 });
 
 describe('tags', () => {
@@ -35,6 +43,14 @@ describe('OCI errors', () => {
   it('renders the spec body and status', () => {
     const e = new OciError('NAME_UNKNOWN', 'repository name not known to registry', { name: 'x' });
     expect(e.status).toBe(404);
-    expect(e.toBody()).toEqual({ errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry', detail: { name: 'x' } }] });
+    expect(e.toBody()).toEqual({
+      errors: [
+        {
+          code: 'NAME_UNKNOWN',
+          message: 'repository name not known to registry',
+          detail: { name: 'x' },
+        },
+      ],
+    });
   });
 });

@@ -33,7 +33,11 @@ describe('loadConfig', () => {
     });
     expect(c.database.kind).toBe('postgres');
     expect(c.messaging).toMatchObject({ kind: 'jetstream', url: 'nats://127.0.0.1:4222' });
-    expect(c.storage).toMatchObject({ kind: 's3', bucket: 'berth', partSizeBytes: 16 * 1024 * 1024 });
+    expect(c.storage).toMatchObject({
+      kind: 's3',
+      bucket: 'berth',
+      partSizeBytes: 16 * 1024 * 1024,
+    });
   });
 
   it('treats empty values as unset', () => {

@@ -2,8 +2,7 @@ import * as path from 'node:path';
 import { configSchema, type RawConfig } from './config.schema';
 
 export type DatabaseSettings =
-  | { kind: 'sqlite'; file: string }
-  | { kind: 'postgres'; url: string; poolSize: number };
+  { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize: number };
 
 export type StorageSettings =
   | { kind: 'filesystem'; root: string }
@@ -45,12 +44,17 @@ export class ConfigError extends Error {
 /** Parses the environment once; throws ConfigError naming the first bad setting. */
 export function loadConfig(env: Record<string, string | undefined>): BerthConfig {
   // Empty values count as unset, as in most container platforms.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const parsed = configSchema.safeParse(cleaned);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const setting = String(issue.path[0] ?? 'configuration');
-    const shown = cleaned[setting] === undefined ? '' : ` (got ${JSON.stringify(redact(setting, cleaned[setting]))})`;
+    const shown =
+      cleaned[setting] === undefined
+        ? ''
+        : ` (got ${JSON.stringify(redact(setting, cleaned[setting]))})`;
     throw new ConfigError(setting, `${issue.message}${shown}`);
   }
   return toBerthConfig(parsed.data);
@@ -62,13 +66,20 @@ function redact(setting: string, value: string | undefined): string | undefined 
 
 function toBerthConfig(c: RawConfig): BerthConfig {
   const dataDir = path.resolve(c.BERTH_DATA_DIR);
-  const loopbackHost = c.BERTH_HTTP_HOST === '0.0.0.0' || c.BERTH_HTTP_HOST === '::' ? 'localhost' : c.BERTH_HTTP_HOST;
-  const messaging = { maxDeliver: c.BERTH_EVENTS_MAX_DELIVER, backoffMs: c.BERTH_EVENTS_BACKOFF_MS };
+  const loopbackHost =
+    c.BERTH_HTTP_HOST === '0.0.0.0' || c.BERTH_HTTP_HOST === '::' ? 'localhost' : c.BERTH_HTTP_HOST;
+  const messaging = {
+    maxDeliver: c.BERTH_EVENTS_MAX_DELIVER,
+    backoffMs: c.BERTH_EVENTS_BACKOFF_MS,
+  };
   return {
     http: {
       host: c.BERTH_HTTP_HOST,
       port: c.BERTH_HTTP_PORT,
-      externalUrl: (c.BERTH_EXTERNAL_URL ?? `http://${loopbackHost}:${c.BERTH_HTTP_PORT}`).replace(/\/+$/, ''),
+      externalUrl: (c.BERTH_EXTERNAL_URL ?? `http://${loopbackHost}:${c.BERTH_HTTP_PORT}`).replace(
+        /\/+$/,
+        '',
+      ),
     },
     dataDir,
     adminPassword: c.BERTH_ADMIN_PASSWORD,
@@ -86,7 +97,9 @@ function toBerthConfig(c: RawConfig): BerthConfig {
           presignedRedirect: c.S3_PRESIGNED_REDIRECT,
         }
       : { kind: 'filesystem', root: path.join(dataDir, 'blobs') },
-    messaging: c.NATS_URL ? { kind: 'jetstream', url: c.NATS_URL, ...messaging } : { kind: 'in-process', ...messaging },
+    messaging: c.NATS_URL
+      ? { kind: 'jetstream', url: c.NATS_URL, ...messaging }
+      : { kind: 'in-process', ...messaging },
   };
 }
 

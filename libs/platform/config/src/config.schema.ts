@@ -21,7 +21,9 @@ export const configSchema = z
     BERTH_DATA_DIR: z.string().min(1).default('./data'),
     BERTH_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
     BERTH_EXTERNAL_URL: optionalUrl(['http', 'https']),
-    BERTH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    BERTH_LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     DATABASE_URL: optionalUrl(['postgres', 'postgresql', 'sqlite']),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     NATS_URL: optionalUrl(['nats', 'tls']),
@@ -37,7 +39,11 @@ export const configSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.S3_ENDPOINT && (!c.S3_ACCESS_KEY || !c.S3_SECRET_KEY)) {
-      ctx.addIssue({ code: 'custom', path: ['S3_ACCESS_KEY'], message: 'is required when S3_ENDPOINT is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['S3_ACCESS_KEY'],
+        message: 'is required when S3_ENDPOINT is set',
+      });
     }
   });
 

@@ -1,4 +1,10 @@
-import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BERTH_CONFIG, type BerthConfig } from '@berth/platform/config';
 import { createDataSource, type DataSourceParts } from './data-source.factory';
@@ -51,7 +57,11 @@ export class DatabaseModule {
             return ds;
           },
         },
-        { provide: SystemSettingRepository, inject: [DataSource], useFactory: (ds: DataSource) => new SystemSettingRepository(ds) },
+        {
+          provide: SystemSettingRepository,
+          inject: [DataSource],
+          useFactory: (ds: DataSource) => new SystemSettingRepository(ds),
+        },
         DataSourceCloser,
       ],
       exports: [DataSource, SystemSettingRepository],

@@ -51,11 +51,15 @@ describe('migrations on PostgreSQL', () => {
   });
 
   it('eight replicas migrating at once apply each migration exactly once, and none fails', async () => {
-    const replicas = Array.from({ length: 8 }, () => createDataSource({ kind: 'postgres', url, poolSize: 2 }, platformDatabaseParts));
+    const replicas = Array.from({ length: 8 }, () =>
+      createDataSource({ kind: 'postgres', url, poolSize: 2 }, platformDatabaseParts),
+    );
     await Promise.all(replicas.map((ds) => ds.initialize()));
     const applied = await Promise.all(replicas.map((ds) => runMigrations(ds)));
     expect(applied.map((a) => a.length).sort()).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
-    const rows: Array<{ name: string }> = await replicas[0].query('SELECT name FROM berth_migrations');
+    const rows: Array<{ name: string }> = await replicas[0].query(
+      'SELECT name FROM berth_migrations',
+    );
     expect(rows.map((r) => r.name)).toEqual(['SystemSetting1764000000000']);
     await Promise.all(replicas.map((ds) => ds.destroy()));
   });

@@ -11,7 +11,9 @@ export class SystemSettingRepository {
   }
 
   async set(key: string, value: string): Promise<void> {
-    await this.dataSource.getRepository(SystemSettingEntity).save({ key, value, updatedAt: new Date().toISOString() });
+    await this.dataSource
+      .getRepository(SystemSettingEntity)
+      .save({ key, value, updatedAt: new Date().toISOString() });
   }
 
   /** Stores value only if the key is absent; returns the value that is stored afterwards. */

@@ -13,7 +13,11 @@ import { BERTH_CONFIG, type BerthConfig } from '@berth/platform/config';
 import { EventPublisher } from './event-publisher.port';
 import { MessagingHealth } from './messaging.health';
 import { OutboxRelay, OutboxWriter, type OutboxRelayOptions } from './outbox/outbox';
-import { createMessagingTransport, type MessagingTransport, type TransportTuning } from './transports/transport.factory';
+import {
+  createMessagingTransport,
+  type MessagingTransport,
+  type TransportTuning,
+} from './transports/transport.factory';
 
 /** The service's transport server: `app.connectMicroservice({ strategy: app.get(TRANSPORT_SERVER) })`. */
 export const TRANSPORT_SERVER = Symbol('TRANSPORT_SERVER');
@@ -32,7 +36,9 @@ export interface MessagingModuleOptions extends TransportTuning {
 
 /** Starts the relay with the app and stops relay, server and connection, in that order. */
 @Injectable()
-class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+class MessagingLifecycle
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   constructor(
     @Inject(MESSAGING_TRANSPORT) private readonly transport: MessagingTransport,
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
@@ -69,12 +75,29 @@ export class MessagingModule {
         {
           provide: MESSAGING_TRANSPORT,
           inject: [BERTH_CONFIG],
-          useFactory: (config: BerthConfig) => createMessagingTransport(config.messaging, options.consumer, options),
+          useFactory: (config: BerthConfig) =>
+            createMessagingTransport(config.messaging, options.consumer, options),
         },
-        { provide: TRANSPORT_SERVER, inject: [MESSAGING_TRANSPORT], useFactory: (t: MessagingTransport) => t.server },
-        { provide: EventPublisher, inject: [MESSAGING_TRANSPORT], useFactory: (t: MessagingTransport) => t.publisher },
-        { provide: MESSAGING_CLIENT, inject: [MESSAGING_TRANSPORT], useFactory: (t: MessagingTransport) => t.client },
-        { provide: MessagingHealth, inject: [MESSAGING_TRANSPORT], useFactory: (t: MessagingTransport) => t.health },
+        {
+          provide: TRANSPORT_SERVER,
+          inject: [MESSAGING_TRANSPORT],
+          useFactory: (t: MessagingTransport) => t.server,
+        },
+        {
+          provide: EventPublisher,
+          inject: [MESSAGING_TRANSPORT],
+          useFactory: (t: MessagingTransport) => t.publisher,
+        },
+        {
+          provide: MESSAGING_CLIENT,
+          inject: [MESSAGING_TRANSPORT],
+          useFactory: (t: MessagingTransport) => t.client,
+        },
+        {
+          provide: MessagingHealth,
+          inject: [MESSAGING_TRANSPORT],
+          useFactory: (t: MessagingTransport) => t.health,
+        },
         { provide: OutboxWriter, useFactory: () => new OutboxWriter() },
         {
           provide: OutboxRelay,

@@ -20,7 +20,10 @@ export async function checkReadiness(indicators: ReadinessIndicator[]): Promise<
         await withTimeout(i.check(), CHECK_TIMEOUT_MS);
         return [i.name, { status: 'up' as const }] as const;
       } catch (e) {
-        return [i.name, { status: 'down' as const, error: e instanceof Error ? e.message : String(e) }] as const;
+        return [
+          i.name,
+          { status: 'down' as const, error: e instanceof Error ? e.message : String(e) },
+        ] as const;
       }
     }),
   );

@@ -7,7 +7,12 @@ import { DataSource } from 'typeorm';
 import { ConfigError, ConfigModule, loadConfig, type BerthConfig } from '@berth/platform/config';
 import { DatabaseModule, mergeParts, type DataSourceParts } from '@berth/platform/database';
 import { BLOB_STORE, StorageModule, type BlobStore } from '@berth/platform/storage';
-import { MessagingHealth, MessagingModule, TRANSPORT_SERVER, messagingDatabaseParts } from '@berth/platform/messaging';
+import {
+  MessagingHealth,
+  MessagingModule,
+  TRANSPORT_SERVER,
+  messagingDatabaseParts,
+} from '@berth/platform/messaging';
 import {
   BerthMetrics,
   ObservabilityModule,
@@ -36,7 +41,10 @@ export interface RunningService {
 }
 
 /** Composes one Berth process: config, logs, metrics, database, storage, messaging, and the given features. */
-export async function startService(def: ServiceDefinition, env: Record<string, string | undefined>): Promise<RunningService> {
+export async function startService(
+  def: ServiceDefinition,
+  env: Record<string, string | undefined>,
+): Promise<RunningService> {
   const config = loadConfig(env);
   const logger = createLogger(def.name, config.logLevel);
   const metrics = new BerthMetrics(def.name);
@@ -53,7 +61,9 @@ export async function startService(def: ServiceDefinition, env: Record<string, s
           useFactory: readinessIndicators,
         },
       }),
-      DatabaseModule.forRoot({ parts: mergeParts(messagingDatabaseParts, ...(def.databaseParts ?? [])) }),
+      DatabaseModule.forRoot({
+        parts: mergeParts(messagingDatabaseParts, ...(def.databaseParts ?? [])),
+      }),
       StorageModule,
       MessagingModule.forRoot({ consumer: def.name }),
       InstanceModule,
@@ -78,18 +88,32 @@ export async function startService(def: ServiceDefinition, env: Record<string, s
     reply.header('X-Request-Id', req.id);
   });
   fastify.addHook('onResponse', async (req, reply) => {
-    metrics.observeHttp(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    metrics.observeHttp(
+      req.method,
+      req.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
   });
-  app.connectMicroservice({ strategy: app.get<CustomTransportStrategy>(TRANSPORT_SERVER) }, { inheritAppConfig: true });
-  app.enableShutdownHooks();
+  app.connectMicroservice(
+    { strategy: app.get<CustomTransportStrategy>(TRANSPORT_SERVER) },
+    { inheritAppConfig: true },
+  );
   await app.startAllMicroservices();
   await app.listen(config.http.port, config.http.host);
   const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${config.http.port}`;
-  logger.info({ url, externalUrl: config.http.externalUrl }, `berth ${def.name} listening on ${url}`);
+  logger.info(
+    { url, externalUrl: config.http.externalUrl },
+    `berth ${def.name} listening on ${url}`,
+  );
   return { app, config, logger, url };
 }
 
-function readinessIndicators(dataSource: DataSource, blobs: BlobStore, messaging: MessagingHealth): ReadinessIndicator[] {
+function readinessIndicators(
+  dataSource: DataSource,
+  blobs: BlobStore,
+  messaging: MessagingHealth,
+): ReadinessIndicator[] {
   return [
     { name: 'database', check: async () => void (await dataSource.query('SELECT 1')) },
     { name: 'storage', check: () => blobs.healthCheck() },
@@ -131,7 +155,9 @@ export function runService(def: ServiceDefinition): void {
         process.stderr.write(`berth: ${e.message}\n`);
         process.exit(2);
       }
-      process.stderr.write(`berth: failed to start ${def.name}: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(
+        `berth: failed to start ${def.name}: ${e instanceof Error ? e.message : String(e)}\n`,
+      );
       process.exit(1);
     },
   );

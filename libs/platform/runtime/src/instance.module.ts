@@ -22,7 +22,10 @@ export class InstanceIdentity implements OnApplicationBootstrap {
     const id = await this.dataSource.transaction(async (em) => {
       const stored = await this.settings.getOrCreate(INSTANCE_ID_KEY, () => candidate, em);
       if (stored === candidate) {
-        await this.outbox.append(em, createEvent('system.initialized', { instanceId: stored }, 'berth'));
+        await this.outbox.append(
+          em,
+          createEvent('system.initialized', { instanceId: stored }, 'berth'),
+        );
       }
       return stored;
     });

@@ -59,7 +59,11 @@ describe('assertValidBlobKey', () => {
       }
     })();
     expect(error).toBeInstanceOf(InvalidBlobKeyError);
-    expect(error).toMatchObject({ code: 'INVALID_BLOB_KEY', key: '../x', name: 'InvalidBlobKeyError' });
+    expect(error).toMatchObject({
+      code: 'INVALID_BLOB_KEY',
+      key: '../x',
+      name: 'InvalidBlobKeyError',
+    });
   });
 });
 

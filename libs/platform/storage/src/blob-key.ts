@@ -11,7 +11,8 @@ const SEGMENT_CHARS = /^[A-Za-z0-9._~:@+=-]*$/;
 
 /** Throws InvalidBlobKeyError unless `key` is a relative '/'-separated path the drivers accept. */
 export function assertValidBlobKey(key: string): void {
-  if (typeof key !== 'string' || key.length === 0) throw new InvalidBlobKeyError(String(key), 'must not be empty');
+  if (typeof key !== 'string' || key.length === 0)
+    throw new InvalidBlobKeyError(String(key), 'must not be empty');
   checkCommon(key, key);
   const segments = key.split('/');
   segments.forEach((segment) => checkSegment(key, segment));
@@ -25,13 +26,15 @@ export function assertValidBlobKey(key: string): void {
  * everything; the last segment may be partial or empty (`blobs/sha256/a`, `uploads/`).
  */
 export function assertValidBlobPrefix(prefix: string): void {
-  if (typeof prefix !== 'string') throw new InvalidBlobKeyError(String(prefix), 'prefix must be a string');
+  if (typeof prefix !== 'string')
+    throw new InvalidBlobKeyError(String(prefix), 'prefix must be a string');
   if (prefix === '') return;
   checkCommon(prefix, prefix);
   const segments = prefix.split('/');
   const last = segments.pop() ?? '';
   segments.forEach((segment) => checkSegment(prefix, segment));
-  if (!SEGMENT_CHARS.test(last)) throw new InvalidBlobKeyError(prefix, 'contains a character outside [A-Za-z0-9._~:@+=-]');
+  if (!SEGMENT_CHARS.test(last))
+    throw new InvalidBlobKeyError(prefix, 'contains a character outside [A-Za-z0-9._~:@+=-]');
 }
 
 export function isValidBlobKey(key: string): boolean {
@@ -51,7 +54,10 @@ function checkCommon(key: string, value: string): void {
 }
 
 function checkSegment(key: string, segment: string): void {
-  if (segment === '') throw new InvalidBlobKeyError(key, 'has an empty segment (// or a trailing /)');
-  if (segment === '.' || segment === '..') throw new InvalidBlobKeyError(key, `has a ${segment} segment`);
-  if (!SEGMENT_CHARS.test(segment)) throw new InvalidBlobKeyError(key, 'contains a character outside [A-Za-z0-9._~:@+=-]');
+  if (segment === '')
+    throw new InvalidBlobKeyError(key, 'has an empty segment (// or a trailing /)');
+  if (segment === '.' || segment === '..')
+    throw new InvalidBlobKeyError(key, `has a ${segment} segment`);
+  if (!SEGMENT_CHARS.test(segment))
+    throw new InvalidBlobKeyError(key, 'contains a character outside [A-Za-z0-9._~:@+=-]');
 }

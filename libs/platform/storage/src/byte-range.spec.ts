@@ -53,16 +53,25 @@ describe('parseRangeHeader', () => {
     expect(parseRangeHeader(KEY, header, 1000)).toEqual(expected);
   });
 
-  it.each([undefined, '', 'items=0-1', 'bytes=0-1,5-6', 'bytes=-', 'bytes=a-b', 'bytes=5-1', 'bytes 0-1'])(
-    'ignores %j, so the whole blob is served',
+  it.each([
+    undefined,
+    '',
+    'items=0-1',
+    'bytes=0-1,5-6',
+    'bytes=-',
+    'bytes=a-b',
+    'bytes=5-1',
+    'bytes 0-1',
+  ])('ignores %j, so the whole blob is served', (header) => {
+    expect(parseRangeHeader(KEY, header, 1000)).toBeUndefined();
+  });
+
+  it.each(['bytes=1000-', 'bytes=2000-3000', 'bytes=-0'])(
+    'refuses %j as unsatisfiable',
     (header) => {
-      expect(parseRangeHeader(KEY, header, 1000)).toBeUndefined();
+      expect(unsatisfiable(() => parseRangeHeader(KEY, header, 1000)).size).toBe(1000);
     },
   );
-
-  it.each(['bytes=1000-', 'bytes=2000-3000', 'bytes=-0'])('refuses %j as unsatisfiable', (header) => {
-    expect(unsatisfiable(() => parseRangeHeader(KEY, header, 1000)).size).toBe(1000);
-  });
 
   it('refuses any range of an empty blob', () => {
     expect(() => parseRangeHeader(KEY, 'bytes=0-', 0)).toThrow(RangeNotSatisfiableError);

@@ -19,9 +19,14 @@ export function resolveByteRange(key: string, range: ByteRange, size: number): R
     throw new RangeNotSatisfiableError(key, size, `start ${start} is not a non-negative integer`);
   }
   if (end !== undefined && (!Number.isSafeInteger(end) || end < start)) {
-    throw new RangeNotSatisfiableError(key, size, `end ${end} is not an integer at or after start ${start}`);
+    throw new RangeNotSatisfiableError(
+      key,
+      size,
+      `end ${end} is not an integer at or after start ${start}`,
+    );
   }
-  if (start >= size) throw new RangeNotSatisfiableError(key, size, `start ${start} is at or past the end`);
+  if (start >= size)
+    throw new RangeNotSatisfiableError(key, size, `start ${start} is at or past the end`);
   const last = Math.min(end ?? size - 1, size - 1);
   return { start, end: last, length: last - start + 1 };
 }
@@ -32,7 +37,11 @@ export function resolveByteRange(key: string, range: ByteRange, size: number): R
  * bytes, several ranges or a syntax error, all of which RFC 9110 lets a server ignore.
  * @throws RangeNotSatisfiableError when the range is well formed but selects nothing
  */
-export function parseRangeHeader(key: string, header: string | undefined, size: number): ResolvedByteRange | undefined {
+export function parseRangeHeader(
+  key: string,
+  header: string | undefined,
+  size: number,
+): ResolvedByteRange | undefined {
   if (header === undefined) return undefined;
   const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
   if (!m) return undefined;
@@ -47,7 +56,8 @@ export function parseRangeHeader(key: string, header: string | undefined, size: 
   }
   const start = Number(first);
   const end = last === '' ? undefined : Number(last);
-  if (!Number.isSafeInteger(start) || (end !== undefined && !Number.isSafeInteger(end))) return undefined;
+  if (!Number.isSafeInteger(start) || (end !== undefined && !Number.isSafeInteger(end)))
+    return undefined;
   if (end !== undefined && end < start) return undefined;
   return resolveByteRange(key, { start, end }, size);
 }

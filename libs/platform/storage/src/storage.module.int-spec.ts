@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigModule, loadConfig } from '@berth/platform/config';
 import { BLOB_STORE, type BlobStore } from './blob-store.port';
+import { StorageUnavailableError } from './blob-store.errors';
 import { createBlobStore } from './blob-store.factory';
 import { StorageModule } from './storage.module';
 
@@ -42,6 +43,8 @@ describe('createBlobStore', () => {
   it('fails at startup when the filesystem root cannot be used', async () => {
     const file = path.join(dataDir, 'a-file');
     await fs.writeFile(file, 'x');
-    await expect(createBlobStore({ kind: 'filesystem', root: path.join(file, 'blobs') })).rejects.toThrow();
+    await expect(
+      createBlobStore({ kind: 'filesystem', root: path.join(file, 'blobs') }),
+    ).rejects.toBeInstanceOf(StorageUnavailableError);
   });
 });

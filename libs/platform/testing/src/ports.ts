@@ -15,7 +15,11 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls until fn resolves truthy or the deadline passes. */
-export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -27,5 +31,7 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | 
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+  throw new Error(
+    `condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`,
+  );
 }

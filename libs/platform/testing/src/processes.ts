@@ -9,8 +9,17 @@ export interface SpawnedProcess {
 }
 
 /** Starts a command in its own process group with stdout and stderr captured together. */
-export function spawnProcess(cmd: string, args: string[], options: { cwd: string; env: Record<string, string | undefined> }): SpawnedProcess {
-  const child = spawn(cmd, args, { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnProcess(
+  cmd: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string | undefined> },
+): SpawnedProcess {
+  const child = spawn(cmd, args, {
+    cwd: options.cwd,
+    env: options.env as NodeJS.ProcessEnv,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -34,12 +43,19 @@ export function spawnProcess(cmd: string, args: string[], options: { cwd: string
 }
 
 /** Resolves with the exit status, or kills the group and rejects after timeoutMs. */
-export async function waitForExit(p: SpawnedProcess, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+export async function waitForExit(
+  p: SpawnedProcess,
+  timeoutMs: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       p.signal('SIGKILL');
-      reject(new Error(`process did not exit within ${timeoutMs} ms; output:\n${p.output().slice(-4000)}`));
+      reject(
+        new Error(
+          `process did not exit within ${timeoutMs} ms; output:\n${p.output().slice(-4000)}`,
+        ),
+      );
     }, timeoutMs);
   });
   return Promise.race([p.exited, timeout]).finally(() => clearTimeout(timer));

@@ -41,5 +41,7 @@ export function readDependencyEnv(): DependencyEnv {
 
 /** Absolute path of a dependency binary (installing it when missing). */
 export function dependencyBinary(name: 'nats-server' | 'weed' | 'postgres-bin'): string {
-  return execFileSync('bash', [path.join(workspaceRoot, 'tools/deps/which.sh'), name], { encoding: 'utf8' }).trim();
+  return execFileSync('bash', [path.join(workspaceRoot, 'tools/deps/which.sh'), name], {
+    encoding: 'utf8',
+  }).trim();
 }

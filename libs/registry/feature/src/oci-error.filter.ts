@@ -13,6 +13,9 @@ export class OciErrorFilter implements ExceptionFilter {
         ? error
         : new OciError(error.getStatus() === 404 ? 'NAME_UNKNOWN' : 'UNSUPPORTED', error.message);
     const status = error instanceof OciError ? error.status : error.getStatus();
-    reply.header('Docker-Distribution-API-Version', DISTRIBUTION_API_VERSION).status(status).send(oci.toBody());
+    reply
+      .header('Docker-Distribution-API-Version', DISTRIBUTION_API_VERSION)
+      .status(status)
+      .send(oci.toBody());
   }
 }

@@ -14,13 +14,16 @@ export class Outbox1764000000100 implements MigrationInterface {
           { name: 'payload', type: 'text' },
           { name: 'occurred_at', type: 'varchar', length: '40' },
           { name: 'published_at', type: 'varchar', length: '40', isNullable: true },
-          { name: 'next_attempt_at', type: 'varchar', length: '40', isNullable: true },
           { name: 'attempts', type: 'integer', default: 0 },
           { name: 'last_error', type: 'text', isNullable: true },
         ],
         indices: [
           // Partial index: the relay only ever scans rows still to be published.
-          { name: 'idx_outbox_event_unpublished', columnNames: ['seq'], where: 'published_at IS NULL' },
+          {
+            name: 'idx_outbox_event_unpublished',
+            columnNames: ['seq'],
+            where: 'published_at IS NULL',
+          },
           { name: 'idx_outbox_event_published_at', columnNames: ['published_at'] },
         ],
       }),

@@ -30,10 +30,6 @@ export class OutboxEventEntity {
   @Column({ name: 'published_at', type: 'varchar', length: 40, nullable: true })
   publishedAt!: string | null;
 
-  /** Earliest time of the next publish attempt after a failure. */
-  @Column({ name: 'next_attempt_at', type: 'varchar', length: 40, nullable: true })
-  nextAttemptAt!: string | null;
-
   @Column({ type: 'integer', default: 0 })
   attempts!: number;
 

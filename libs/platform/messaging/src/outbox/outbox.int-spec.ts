@@ -10,7 +10,7 @@ import { createDataSource, runMigrations } from '@berth/platform/database';
 import { ensureDependencies, waitFor } from '@berth/platform/testing';
 import { EventPublisher } from '../event-publisher.port';
 import { messagingDatabaseParts } from '../messaging-database.parts';
-import { createEvent, OutboxRelay, OutboxWriter } from './outbox';
+import { createEvent, MAX_EVENT_BYTES, OutboxRelay, OutboxWriter } from './outbox';
 import { OutboxEventEntity } from './outbox-event.entity';
 
 /** Records what it is asked to publish; can be made to fail like a broker that is down. */
@@ -94,27 +94,43 @@ describe('outbox on SQLite', () => {
     expect(Date.now() - appendedAt).toBeLessThan(2_000);
   });
 
-  it('keeps events while publishing fails, records the error, and sends them once the broker is back', async () => {
+  it('keeps events while publishing fails, records the error, and sends them in order once the broker is back', async () => {
     const writer = new OutboxWriter();
     const publisher = new RecordingPublisher();
     publisher.down = true;
-    const relay = new OutboxRelay(ds, publisher, { pollIntervalMs: 20, retryBaseMs: 20, retryCapMs: 200 });
+    const relay = new OutboxRelay(ds, publisher, {
+      pollIntervalMs: 20,
+      retryBaseMs: 20,
+      retryCapMs: 200,
+    });
     writer.onAppended(() => relay.nudge());
     relays.push(relay);
     relay.start();
 
-    const events = await ds.transaction(async (em) => [await writer.append(em, event(1)), await writer.append(em, event(2))]);
+    const events = await ds.transaction(async (em) => [
+      await writer.append(em, event(1)),
+      await writer.append(em, event(2)),
+    ]);
     const repo = ds.getRepository(OutboxEventEntity);
-    await waitFor(async () => (await repo.findOneByOrFail({ id: events[0].id })).attempts >= 3, 10_000);
+    await waitFor(
+      async () => (await repo.findOneByOrFail({ id: events[0].id })).attempts >= 3,
+      10_000,
+    );
     const failing = await repo.findOneByOrFail({ id: events[0].id });
     expect(failing.publishedAt).toBeNull();
     expect(failing.lastError).toBe('broker unreachable');
-    expect(failing.nextAttemptAt).not.toBeNull();
 
     publisher.down = false;
     await waitFor(async () => (await repo.countBy({ publishedAt: IsNull() })) === 0, 10_000);
     expect(publisher.published.map((e) => e.id)).toEqual(events.map((e) => e.id));
     expect((await repo.findOneByOrFail({ id: events[0].id })).lastError).toBeNull();
+  });
+
+  it('refuses an event too large for one message, failing the whole transaction', async () => {
+    const writer = new OutboxWriter();
+    const huge = createEvent('test.happened', { blob: 'x'.repeat(MAX_EVENT_BYTES) }, 'outbox-spec');
+    await expect(ds.transaction((em) => writer.append(em, huge))).rejects.toThrow(/bytes/);
+    expect(await ds.getRepository(OutboxEventEntity).countBy({})).toBe(0);
   });
 
   it('stops cleanly: no publishing after stop() resolves', async () => {
@@ -160,10 +176,16 @@ describe('outbox on PostgreSQL', () => {
     });
     const replicas = await Promise.all(Array.from({ length: 4 }, () => openDatabase(settings)));
     const publisher = new RecordingPublisher();
-    const relays = replicas.map((r) => new OutboxRelay(r, publisher, { pollIntervalMs: 20, batchSize: 10 }));
+    const relays = replicas.map(
+      (r) => new OutboxRelay(r, publisher, { pollIntervalMs: 20, batchSize: 10 }),
+    );
     relays.forEach((r) => r.start());
     try {
-      await waitFor(async () => (await ds.getRepository(OutboxEventEntity).countBy({ publishedAt: IsNull() })) === 0, 30_000);
+      await waitFor(
+        async () =>
+          (await ds.getRepository(OutboxEventEntity).countBy({ publishedAt: IsNull() })) === 0,
+        30_000,
+      );
     } finally {
       await Promise.all(relays.map((r) => r.stop()));
       await Promise.all(replicas.map((r) => r.destroy()));

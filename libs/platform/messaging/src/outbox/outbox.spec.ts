@@ -16,7 +16,13 @@ describe('createEvent', () => {
     const before = Date.now();
     const e = createEvent('artifact.pushed', pushed, 'registry', 'req-1');
     expect(e.id).toMatch(UUID_V4);
-    expect(e).toMatchObject({ type: 'artifact.pushed', version: EVENT_VERSION, source: 'registry', correlationId: 'req-1', data: pushed });
+    expect(e).toMatchObject({
+      type: 'artifact.pushed',
+      version: EVENT_VERSION,
+      source: 'registry',
+      correlationId: 'req-1',
+      data: pushed,
+    });
     expect(Date.parse(e.occurredAt)).toBeGreaterThanOrEqual(before - 1);
     expect(Date.parse(e.occurredAt)).toBeLessThanOrEqual(Date.now());
     expect(eventEnvelopeSchema.safeParse(e).success).toBe(true);
@@ -44,13 +50,29 @@ describe('toValidEnvelope', () => {
   });
 
   it('rejects data that does not match the schema of a known event type', () => {
-    expect(() => toValidEnvelope({ type: 'artifact.pushed', source: 'registry', data: { ...pushed, size: -1 } })).toThrow();
-    expect(() => toValidEnvelope({ type: 'system.initialized', source: 'berth', data: { instanceId: 'nope' } })).toThrow();
+    expect(() =>
+      toValidEnvelope({
+        type: 'artifact.pushed',
+        source: 'registry',
+        data: { ...pushed, size: -1 },
+      }),
+    ).toThrow();
+    expect(() =>
+      toValidEnvelope({
+        type: 'system.initialized',
+        source: 'berth',
+        data: { instanceId: 'nope' },
+      }),
+    ).toThrow();
   });
 
   it('rejects a malformed envelope: bad type name, non-uuid id, empty source', () => {
-    expect(() => toValidEnvelope({ type: 'Artifact Pushed', source: 'registry', data: {} })).toThrow();
-    expect(() => toValidEnvelope({ id: '42', type: 'scan.requested', source: 'api', data: {} })).toThrow();
+    expect(() =>
+      toValidEnvelope({ type: 'Artifact Pushed', source: 'registry', data: {} }),
+    ).toThrow();
+    expect(() =>
+      toValidEnvelope({ id: '42', type: 'scan.requested', source: 'api', data: {} }),
+    ).toThrow();
     expect(() => toValidEnvelope({ type: 'scan.requested', source: '', data: {} })).toThrow();
   });
 });

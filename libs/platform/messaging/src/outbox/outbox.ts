@@ -62,9 +62,13 @@ export function toValidEnvelope<T>(event: NewEvent<T>): EventEnvelope<T> {
     data: event.data,
   };
   eventEnvelopeSchema.parse(envelope);
-  if (Object.hasOwn(eventSchemas, envelope.type)) eventSchemas[envelope.type as EventType].parse(envelope.data);
+  if (Object.hasOwn(eventSchemas, envelope.type))
+    eventSchemas[envelope.type as EventType].parse(envelope.data);
   return envelope;
 }
+
+/** Below NATS's default max_payload of 1 MiB, leaving room for headers. */
+export const MAX_EVENT_BYTES = 900 * 1024;
 
 let lastSeq = 0;
 /** Microseconds since the epoch, bumped to stay strictly increasing within this process. */
@@ -99,14 +103,20 @@ export class OutboxWriter {
    */
   async append<T>(manager: EntityManager, event: NewEvent<T>): Promise<EventEnvelope<T>> {
     const envelope = toValidEnvelope(event);
+    const payload = JSON.stringify(envelope);
+    const size = Buffer.byteLength(payload);
+    // Refused here, in the caller's transaction: a row the broker can never take would block the relay.
+    if (size > MAX_EVENT_BYTES)
+      throw new Error(
+        `event ${envelope.type} is ${size} bytes; at most ${MAX_EVENT_BYTES} fit a message`,
+      );
     const row: OutboxEventEntity = {
       id: envelope.id,
       seq: nextSeq(),
       type: envelope.type,
-      payload: JSON.stringify(envelope),
+      payload,
       occurredAt: envelope.occurredAt,
       publishedAt: null,
-      nextAttemptAt: null,
       attempts: 0,
       lastError: null,
     };
@@ -139,7 +149,7 @@ export interface OutboxRelayOptions {
   /** Pause between scans when there was nothing to publish. */
   pollIntervalMs?: number;
   batchSize?: number;
-  /** First retry delay of a row whose publish failed; doubles per failure. */
+  /** Pause after a failed publish; doubles with each failure in a row, up to retryCapMs. */
   retryBaseMs?: number;
   retryCapMs?: number;
   /** Published rows are deleted after this long. */
@@ -150,9 +160,10 @@ export interface OutboxRelayOptions {
 type CycleOutcome = 'idle' | 'more' | 'failed';
 
 /**
- * Publishes outbox rows in order through an EventPublisher and marks them published. A failed
- * publish leaves the row in place with its error and a capped back-off, so events written
- * while the broker is down go out when it returns.
+ * Publishes outbox rows in append order through an EventPublisher and marks them published.
+ * A failed publish leaves the row in place with its error and pauses the relay with capped
+ * back-off, retrying from the oldest row, so events written while the broker is down go out,
+ * in order, when it returns.
  */
 export class OutboxRelay {
   private readonly logger = new Logger('OutboxRelay');
@@ -161,7 +172,7 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private nudged = false;
   private wake?: () => void;
-  private failing = false;
+  private failuresInARow = 0;
   private lastCleanup = 0;
 
   constructor(
@@ -213,9 +224,20 @@ export class OutboxRelay {
         outcome = 'failed';
         this.logger.error(`outbox scan failed: ${describeError(error)}`);
       }
+      if (outcome === 'failed') {
+        this.failuresInARow += 1;
+        // New appends do not cut this pause short: the broker is what we are waiting for.
+        await this.pause(
+          backoffDelayMs(this.failuresInARow, this.options.retryBaseMs, this.options.retryCapMs),
+          false,
+        );
+        continue;
+      }
+      if (this.failuresInARow > 0) this.logger.log('publishing resumed');
+      this.failuresInARow = 0;
       if (outcome === 'more') continue;
       await this.cleanupIfDue();
-      await this.pause(this.options.pollIntervalMs);
+      await this.pause(this.options.pollIntervalMs, true);
     }
   }
 
@@ -234,7 +256,6 @@ export class OutboxRelay {
       .getRepository(OutboxEventEntity)
       .createQueryBuilder('o')
       .where('o.publishedAt IS NULL')
-      .andWhere('(o.nextAttemptAt IS NULL OR o.nextAttemptAt <= :now)', { now: new Date().toISOString() })
       .orderBy('o.seq', 'ASC')
       .limit(this.options.batchSize);
     if (lock) query = query.setLock('pessimistic_write').setOnLocked('skip_locked');
@@ -257,25 +278,24 @@ export class OutboxRelay {
       await manager
         .createQueryBuilder()
         .update(OutboxEventEntity)
-        .set({ publishedAt: new Date().toISOString(), nextAttemptAt: null, lastError: null, attempts: () => 'attempts + 1' })
+        .set({
+          publishedAt: new Date().toISOString(),
+          lastError: null,
+          attempts: () => 'attempts + 1',
+        })
         .whereInIds(published)
         .execute();
     }
     if (failure) {
-      const attempts = failure.row.attempts + 1;
-      const retryAt = Date.now() + backoffDelayMs(attempts, this.options.retryBaseMs, this.options.retryCapMs);
+      const lastError = describeError(failure.error).slice(0, 2000);
       await manager.update(
         OutboxEventEntity,
         { id: failure.row.id },
-        { attempts, lastError: describeError(failure.error).slice(0, 2000), nextAttemptAt: new Date(retryAt).toISOString() },
+        { attempts: failure.row.attempts + 1, lastError },
       );
-      if (!this.failing) this.logger.warn(`publishing paused, events stay in the outbox: ${describeError(failure.error)}`);
-      this.failing = true;
+      if (this.failuresInARow === 0)
+        this.logger.warn(`publishing paused, events stay in the outbox: ${lastError}`);
       return 'failed';
-    }
-    if (this.failing && published.length > 0) {
-      this.logger.log('publishing resumed');
-      this.failing = false;
     }
     return rows.length === this.options.batchSize ? 'more' : 'idle';
   }
@@ -296,8 +316,8 @@ export class OutboxRelay {
     }
   }
 
-  private pause(ms: number): Promise<void> {
-    if (this.nudged || !this.running) {
+  private pause(ms: number, nudgeable: boolean): Promise<void> {
+    if (!this.running || (nudgeable && this.nudged)) {
       this.nudged = false;
       return Promise.resolve();
     }
@@ -305,11 +325,14 @@ export class OutboxRelay {
       const done = (): void => {
         clearTimeout(timer);
         this.wake = undefined;
-        this.nudged = false;
+        if (nudgeable) this.nudged = false;
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.wake = done;
+      // stop() always wakes the relay; a nudge only ends a pause that allows it.
+      this.wake = () => {
+        if (nudgeable || !this.running) done();
+      };
     });
   }
 }

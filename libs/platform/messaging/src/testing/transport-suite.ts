@@ -1,12 +1,24 @@
 import { Controller, Inject, Module, UseFilters, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Ctx, EventPattern, MessagePattern, Payload, RpcException, type ClientProxy } from '@nestjs/microservices';
+import {
+  Ctx,
+  EventPattern,
+  MessagePattern,
+  Payload,
+  RpcException,
+  type ClientProxy,
+} from '@nestjs/microservices';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { firstValueFrom } from 'rxjs';
 import { In, IsNull, Not, type DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '@berth/contracts';
-import { ConfigModule, type BerthConfig, type DatabaseSettings, type MessagingSettings } from '@berth/platform/config';
+import {
+  ConfigModule,
+  type BerthConfig,
+  type DatabaseSettings,
+  type MessagingSettings,
+} from '@berth/platform/config';
 import {
   createDataSource,
   DatabaseModule,
@@ -142,14 +154,20 @@ export function transportSuite(options: TransportSuiteOptions): void {
         imports: [
           ConfigModule.forRoot(config),
           DatabaseModule.forRoot({ parts: messagingDatabaseParts }),
-          MessagingModule.forRoot({ ...t.tuning, consumer, relay: { pollIntervalMs: 100, retryBaseMs: 100, retryCapMs: 1000 } }),
+          MessagingModule.forRoot({
+            ...t.tuning,
+            consumer,
+            relay: { pollIntervalMs: 100, retryBaseMs: 100, retryCapMs: 1000 },
+          }),
         ],
         controllers: [RecordingController],
         providers: [{ provide: DeliveryRecorder, useValue: recorder }],
       })
       class ConsumerAppModule {}
 
-      const app = await NestFactory.create(ConsumerAppModule, new FastifyAdapter(), { logger: ['error'] });
+      const app = await NestFactory.create(ConsumerAppModule, new FastifyAdapter(), {
+        logger: ['error'],
+      });
       openApps.add(app);
       const server = app.get<TransportServer>(TRANSPORT_SERVER);
       app.connectMicroservice({ strategy: server });
@@ -165,13 +183,20 @@ export function transportSuite(options: TransportSuiteOptions): void {
     }
 
     /** Appends events through the outbox, each next to a domain row in the same transaction. */
-    async function append(count: number, prepare?: (e: EventEnvelope) => void): Promise<EventEnvelope[]> {
+    async function append(
+      count: number,
+      prepare?: (e: EventEnvelope) => void,
+    ): Promise<EventEnvelope[]> {
       return dataSource.transaction(async (em) => {
         const out: EventEnvelope[] = [];
         for (let i = 0; i < count; i++) {
           const event = createEvent(TEST_EVENT, { n: i }, 'transport-suite');
           prepare?.(event);
-          await em.insert(SystemSettingEntity, { key: `suite.${event.id}`, value: 'x', updatedAt: event.occurredAt });
+          await em.insert(SystemSettingEntity, {
+            key: `suite.${event.id}`,
+            value: 'x',
+            updatedAt: event.occurredAt,
+          });
           out.push(await writer.append(em, event));
         }
         return out;
@@ -197,12 +222,19 @@ export function transportSuite(options: TransportSuiteOptions): void {
 
     beforeAll(async () => {
       t = await options.setup();
-      dataSource = createDataSource(t.database, mergeParts(platformDatabaseParts, messagingDatabaseParts));
+      dataSource = createDataSource(
+        t.database,
+        mergeParts(platformDatabaseParts, messagingDatabaseParts),
+      );
       await dataSource.initialize();
       await runMigrations(dataSource);
       producer = createMessagingTransport(t.messaging, `producer-${run}`, t.tuning);
       writer = new OutboxWriter();
-      relay = new OutboxRelay(dataSource, producer.publisher, { pollIntervalMs: 100, retryBaseMs: 100, retryCapMs: 1000 });
+      relay = new OutboxRelay(dataSource, producer.publisher, {
+        pollIntervalMs: 100,
+        retryBaseMs: 100,
+        retryCapMs: 1000,
+      });
       writer.onAppended(() => relay.nudge());
       relay.start();
     });
@@ -234,9 +266,16 @@ export function transportSuite(options: TransportSuiteOptions): void {
       await startConsumer(consumer);
       await waitFor(() => recorder.received(consumer, ids(missed)), 20_000);
       await settle(consumer);
-      const afterRestart = recorder.deliveries.filter((d) => d.consumer === consumer && d.at >= restartedAt);
+      const afterRestart = recorder.deliveries.filter(
+        (d) => d.consumer === consumer && d.at >= restartedAt,
+      );
       const caseIds = new Set(ids([...before, ...missed]));
-      expect(afterRestart.filter((d) => caseIds.has(d.id)).map((d) => d.id).sort()).toEqual(ids(missed).sort());
+      expect(
+        afterRestart
+          .filter((d) => caseIds.has(d.id))
+          .map((d) => d.id)
+          .sort(),
+      ).toEqual(ids(missed).sort());
       expect(deliveredOnce(consumer, [...before, ...missed])).toEqual([1, 1, 1, 1, 1]);
     });
 
@@ -251,10 +290,16 @@ export function transportSuite(options: TransportSuiteOptions): void {
         await waitFor(async () => !(await health.check()).ok, 20_000);
         const during = await append(10);
         // The writes committed: domain rows and outbox rows are there, unpublished.
-        expect(await dataSource.getRepository(SystemSettingEntity).countBy({ key: In(during.map((e) => `suite.${e.id}`)) })).toBe(10);
+        expect(
+          await dataSource
+            .getRepository(SystemSettingEntity)
+            .countBy({ key: In(during.map((e) => `suite.${e.id}`)) }),
+        ).toBe(10);
         await waitFor(
           async () =>
-            (await dataSource.getRepository(OutboxEventEntity).countBy({ id: In(ids(during)), lastError: Not(IsNull()) })) > 0,
+            (await dataSource
+              .getRepository(OutboxEventEntity)
+              .countBy({ id: In(ids(during)), lastError: Not(IsNull()) })) > 0,
           20_000,
         );
         expect(await published(during)).toBe(false);
@@ -276,7 +321,11 @@ export function transportSuite(options: TransportSuiteOptions): void {
         await stopConsumer(first);
 
         const during = await append(10);
-        expect(await dataSource.getRepository(SystemSettingEntity).countBy({ key: In(during.map((e) => `suite.${e.id}`)) })).toBe(10);
+        expect(
+          await dataSource
+            .getRepository(SystemSettingEntity)
+            .countBy({ key: In(during.map((e) => `suite.${e.id}`)) }),
+        ).toBe(10);
         await waitFor(() => published(during), 20_000);
         expect(deliveredOnce(consumer, during).every((n) => n === 0)).toBe(true);
 
@@ -299,10 +348,14 @@ export function transportSuite(options: TransportSuiteOptions): void {
       const [row] = await append(1);
       await waitFor(() => published([row]), 20_000);
       await waitFor(() => recorder.received(consumer, [twice.id, row.id]), 20_000);
-      await dataSource.getRepository(OutboxEventEntity).update({ id: row.id }, { publishedAt: null });
+      await dataSource
+        .getRepository(OutboxEventEntity)
+        .update({ id: row.id }, { publishedAt: null });
       relay.nudge();
       await waitFor(() => published([row]), 20_000);
-      const resent = await dataSource.getRepository(OutboxEventEntity).findOneByOrFail({ id: row.id });
+      const resent = await dataSource
+        .getRepository(OutboxEventEntity)
+        .findOneByOrFail({ id: row.id });
       expect(resent.attempts).toBeGreaterThanOrEqual(2);
 
       await settle(consumer);
@@ -318,10 +371,14 @@ export function transportSuite(options: TransportSuiteOptions): void {
       const letter = await waitFor(() => t.deadLetter(consumer, TEST_EVENT, doomed.id), 30_000);
 
       const attempts = recorder.of(consumer, doomed.id);
-      expect(attempts.map((a) => a.deliveryCount)).toEqual(Array.from({ length: maxDeliver }, (_, i) => i + 1));
+      expect(attempts.map((a) => a.deliveryCount)).toEqual(
+        Array.from({ length: maxDeliver }, (_, i) => i + 1),
+      );
       for (let i = 1; i < attempts.length; i++) {
         // Timers may fire a millisecond early; the back-off doubles per failed delivery.
-        expect(attempts[i].at - attempts[i - 1].at).toBeGreaterThanOrEqual(backoffMs * 2 ** (i - 1) - 5);
+        expect(attempts[i].at - attempts[i - 1].at).toBeGreaterThanOrEqual(
+          backoffMs * 2 ** (i - 1) - 5,
+        );
       }
       expect(letter).toMatchObject({ id: doomed.id, deliveryCount: maxDeliver });
       expect(letter.error).toContain(`handler refuses ${doomed.id}`);
@@ -341,11 +398,12 @@ export function transportSuite(options: TransportSuiteOptions): void {
         consumer,
         subject: 'berth.rpc.test.echo',
       });
-      await expect(firstValueFrom(client.send('test.refuse', {}))).rejects.toMatchObject({ message: 'refused on purpose' });
+      await expect(firstValueFrom(client.send('test.refuse', {}))).rejects.toMatchObject({
+        message: 'refused on purpose',
+      });
       await expect(firstValueFrom(client.send('test.nobody', {}))).rejects.toMatchObject({
         message: expect.stringContaining('no handler'),
       });
     });
   });
 }
-

@@ -19,8 +19,16 @@ transportSuite({
       stopBroker: () => Promise.reject(new Error('the in-process bus has no broker to stop')),
       startBroker: () => Promise.reject(new Error('the in-process bus has no broker to start')),
       async deadLetter(consumer, type, id) {
-        const letter = bus.deadLetters.find((d) => d.consumer === consumer && d.envelope.type === type && d.envelope.id === id);
-        return letter && { id: letter.envelope.id, error: letter.error, deliveryCount: letter.deliveryCount };
+        const letter = bus.deadLetters.find(
+          (d) => d.consumer === consumer && d.envelope.type === type && d.envelope.id === id,
+        );
+        return (
+          letter && {
+            id: letter.envelope.id,
+            error: letter.error,
+            deliveryCount: letter.deliveryCount,
+          }
+        );
       },
     };
   },

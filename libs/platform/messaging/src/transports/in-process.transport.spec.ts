@@ -44,7 +44,11 @@ describe('InProcessBus', () => {
   it('keeps events for a named consumer while nobody listens and delivers them on return', async () => {
     const bus = new InProcessBus();
     const first: number[] = [];
-    const stop = bus.subscribe('svc', policy, async (e) => void first.push((e.data as { n: number }).n));
+    const stop = bus.subscribe(
+      'svc',
+      policy,
+      async (e) => void first.push((e.data as { n: number }).n),
+    );
     await bus.publish(event(1));
     await until(() => first.length === 1);
     await stop();
@@ -52,7 +56,11 @@ describe('InProcessBus', () => {
     await bus.publish(event(3));
     expect(bus.pendingCount('svc')).toBe(2);
     const second: number[] = [];
-    const stop2 = bus.subscribe('svc', policy, async (e) => void second.push((e.data as { n: number }).n));
+    const stop2 = bus.subscribe(
+      'svc',
+      policy,
+      async (e) => void second.push((e.data as { n: number }).n),
+    );
     await until(() => second.length === 2);
     expect(second.sort()).toEqual([2, 3]);
     expect(first).toEqual([1]);
@@ -92,7 +100,11 @@ describe('InProcessBus', () => {
     await bus.publish(event(2));
     await bus.publish(event(3));
     const seen: number[] = [];
-    const stop = bus.subscribe('late', policy, async (e) => void seen.push((e.data as { n: number }).n));
+    const stop = bus.subscribe(
+      'late',
+      policy,
+      async (e) => void seen.push((e.data as { n: number }).n),
+    );
     await until(() => seen.length === 2);
     expect(seen).toEqual([2, 3]);
     await stop();

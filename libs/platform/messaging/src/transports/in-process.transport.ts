@@ -80,7 +80,12 @@ class ConsumerQueue {
   ) {}
 }
 
-const newDelivery = (envelope: EventEnvelope): Delivery => ({ envelope, count: 0, notBefore: 0, inFlight: false });
+const newDelivery = (envelope: EventEnvelope): Delivery => ({
+  envelope,
+  count: 0,
+  notBefore: 0,
+  inFlight: false,
+});
 
 /**
  * The in-process broker: one per process, shared by every service module mounted in it.
@@ -276,7 +281,9 @@ export class InProcessBus {
   private failed(queue: ConsumerQueue, delivery: Delivery, error: unknown): void {
     if (delivery.count < queue.policy.maxDeliver) {
       delivery.inFlight = false;
-      delivery.notBefore = Date.now() + backoffDelayMs(delivery.count, queue.policy.backoffMs, queue.policy.backoffCapMs);
+      delivery.notBefore =
+        Date.now() +
+        backoffDelayMs(delivery.count, queue.policy.backoffMs, queue.policy.backoffCapMs);
       return;
     }
     this.remove(queue, delivery);
@@ -290,7 +297,9 @@ export class InProcessBus {
     };
     this.deadLetterList.push(letter);
     if (this.deadLetterList.length > this.options.deadLetterLimit) this.deadLetterList.shift();
-    this.logger.warn(`dead-lettered ${letter.envelope.type} ${letter.envelope.id} for ${queue.name}: ${letter.error}`);
+    this.logger.warn(
+      `dead-lettered ${letter.envelope.type} ${letter.envelope.id} for ${queue.name}: ${letter.error}`,
+    );
     for (const listener of this.deadLetterListeners) {
       try {
         listener(letter);
@@ -335,11 +344,16 @@ export class InProcessServer
     try {
       const { bus, consumer } = this.options;
       for (const [pattern, handler] of this.messageHandlers) {
-        if (!handler.isEventHandler) this.stops.push(bus.serve(pattern, (data) => this.reply(pattern, handler, data)));
+        if (!handler.isEventHandler)
+          this.stops.push(bus.serve(pattern, (data) => this.reply(pattern, handler, data)));
       }
       // Without @EventPattern handlers there is nothing to consume, and no queue to keep.
       if ([...this.messageHandlers.values()].some((h) => h.isEventHandler)) {
-        this.stops.push(bus.subscribe(consumer, this.options, (envelope, count) => this.dispatch(envelope, count)));
+        this.stops.push(
+          bus.subscribe(consumer, this.options, (envelope, count) =>
+            this.dispatch(envelope, count),
+          ),
+        );
       }
       this.stops.push(
         bus.onDeadLetter((letter) => {
@@ -378,12 +392,20 @@ export class InProcessServer
     const handler = this.getHandlerByPattern(envelope.type);
     // Events this service has no handler for are acknowledged: nothing here wants them.
     if (!handler?.isEventHandler) return;
-    const ctx = new MessagingContext([eventSubject(envelope.type), deliveryCount, this.options.consumer]);
+    const ctx = new MessagingContext([
+      eventSubject(envelope.type),
+      deliveryCount,
+      this.options.consumer,
+    ]);
     await invokeHandler(handler, envelope, ctx);
   }
 
   private reply(pattern: string, handler: MessageHandler, data: unknown): Promise<unknown> {
-    return invokeHandler(handler, data, new MessagingContext([rpcSubject(pattern), 1, this.options.consumer]));
+    return invokeHandler(
+      handler,
+      data,
+      new MessagingContext([rpcSubject(pattern), 1, this.options.consumer]),
+    );
   }
 }
 
@@ -401,7 +423,10 @@ export class InProcessClientProxy extends ClientProxy {
     return this.bus as unknown as T;
   }
 
-  protected publish(packet: ReadPacket<unknown>, callback: (packet: WritePacket) => void): () => void {
+  protected publish(
+    packet: ReadPacket<unknown>,
+    callback: (packet: WritePacket) => void,
+  ): () => void {
     let cancelled = false;
     this.bus.request(this.normalizePattern(packet.pattern), packet.data).then(
       (response) => {

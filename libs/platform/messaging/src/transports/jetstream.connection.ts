@@ -123,7 +123,10 @@ export class JetStreamConnection {
       const rtt = await Promise.race([
         nc.rtt(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no ping answer within ${timeoutMs} ms`)), timeoutMs);
+          timer = setTimeout(
+            () => reject(new Error(`no ping answer within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
         }),
       ]);
       return { ok: true, detail: `${this.describe()} (rtt ${rtt.toFixed(1)} ms)` };
@@ -151,6 +154,11 @@ export class JetStreamConnection {
       throw error;
     });
     return this.streams;
+  }
+
+  /** Forget that the streams were checked, e.g. after the broker said one is missing. */
+  invalidateStreams(): void {
+    this.streams = undefined;
   }
 
   async close(): Promise<void> {
@@ -250,12 +258,16 @@ export class JetStreamConnection {
   }
 }
 
-async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+async function ensureStream(
+  jsm: JetStreamManager,
+  config: Partial<StreamConfig> & { name: string },
+): Promise<void> {
   try {
     await jsm.streams.info(config.name);
     return;
   } catch (error) {
-    if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound)) throw error;
+    if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound))
+      throw error;
   }
   try {
     await jsm.streams.add(config);

@@ -37,7 +37,17 @@ class PrivateNats {
     const log = fs.openSync(this.logFile, 'a');
     this.child = spawn(
       dependencyBinary('nats-server'),
-      ['-n', `berth-msg-${this.port}`, '-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir],
+      [
+        '-n',
+        `berth-msg-${this.port}`,
+        '-a',
+        '127.0.0.1',
+        '-p',
+        String(this.port),
+        '-js',
+        '-sd',
+        this.storeDir,
+      ],
       { stdio: ['ignore', log, log] },
     );
     fs.closeSync(log);
@@ -74,7 +84,9 @@ let adminUrl: string;
 const database = `berth_msg_${Math.random().toString(36).slice(2, 8)}`;
 
 async function inspect(): Promise<NatsConnection> {
-  const nc: NatsConnection = inspector ?? (await connect({ servers: nats?.url, maxReconnectAttempts: -1, reconnectTimeWait: 250 }));
+  const nc: NatsConnection =
+    inspector ??
+    (await connect({ servers: nats?.url, maxReconnectAttempts: -1, reconnectTimeWait: 250 }));
   inspector = nc;
   return nc;
 }
@@ -94,7 +106,11 @@ transportSuite({
     await nats.start();
     return {
       messaging: { kind: 'jetstream', url: nats.url, maxDeliver: 3, backoffMs: 50 },
-      database: { kind: 'postgres', url: adminUrl.replace(/\/[^/]+$/, `/${database}`), poolSize: 5 },
+      database: {
+        kind: 'postgres',
+        url: adminUrl.replace(/\/[^/]+$/, `/${database}`),
+        poolSize: 5,
+      },
       tuning: { jetstream: { reconnectWaitMs: 250, requestTimeoutMs: 2000 } },
       stopBroker: () => nats?.stop() ?? Promise.resolve(),
       startBroker: () => nats?.start() ?? Promise.resolve(),
@@ -149,17 +165,26 @@ describe('jetstream transport started while NATS is not there yet', () => {
   });
 
   it('starts anyway, reports not ready, refuses publishes, and consumes once NATS comes up', async () => {
-    late = new PrivateNats(await freePort(), path.join(lateDir, 'store'), path.join(lateDir, 'nats.log'));
+    late = new PrivateNats(
+      await freePort(),
+      path.join(lateDir, 'store'),
+      path.join(lateDir, 'nats.log'),
+    );
     const transport = createMessagingTransport(
       { kind: 'jetstream', url: late.url, maxDeliver: 3, backoffMs: 50 },
       'late-starter',
       { jetstream: { reconnectWaitMs: 200, requestTimeoutMs: 1000, startupWaitMs: 300 } },
     );
-    const app = await NestFactory.createMicroservice(LateModule, { strategy: transport.server, logger: ['error'] });
+    const app = await NestFactory.createMicroservice(LateModule, {
+      strategy: transport.server,
+      logger: ['error'],
+    });
     try {
       await app.listen();
       expect((await transport.health.check()).ok).toBe(false);
-      await expect(transport.publisher.publish(createEvent('test.late', {}, 'spec'))).rejects.toThrow(/NATS/);
+      await expect(
+        transport.publisher.publish(createEvent('test.late', {}, 'spec')),
+      ).rejects.toThrow(/NATS/);
 
       await late.start();
       await transport.server.ready();

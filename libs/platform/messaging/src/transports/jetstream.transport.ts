@@ -78,7 +78,11 @@ export interface JetStreamServerOptions {
 type JetStreamServerEvents = {
   connected: () => void;
   disconnected: () => void;
-  'dead-letter': (letter: { envelope: EventEnvelope; error: string; deliveryCount: number }) => void;
+  'dead-letter': (letter: {
+    envelope: EventEnvelope;
+    error: string;
+    deliveryCount: number;
+  }) => void;
 };
 
 /**
@@ -127,9 +131,13 @@ export class JetStreamServer
   }
 
   async listen(callback: (...optionalParams: unknown[]) => unknown): Promise<void> {
-    const invalid = [...this.messageHandlers].find(([p, h]) => !h.isEventHandler && !RPC_PATTERN.test(p));
+    const invalid = [...this.messageHandlers].find(
+      ([p, h]) => !h.isEventHandler && !RPC_PATTERN.test(p),
+    );
     if (invalid) {
-      callback(new Error(`@MessagePattern "${invalid[0]}" cannot be a NATS subject; use dotted words`));
+      callback(
+        new Error(`@MessagePattern "${invalid[0]}" cannot be a NATS subject; use dotted words`),
+      );
       return;
     }
     this.running = true;
@@ -193,7 +201,10 @@ export class JetStreamServer
         await this.options.connection.ensureStreams();
         const jsm = await this.options.connection.manager();
         await this.ensureConsumer(jsm);
-        const consumer = await jetstream(await this.options.connection.get()).consumers.get(EVENTS_STREAM, this.consumer);
+        const consumer = await jetstream(await this.options.connection.get()).consumers.get(
+          EVENTS_STREAM,
+          this.consumer,
+        );
         if (!this.running) break;
         this.messages = await consumer.consume({ max_messages: this.settings.concurrency * 2 });
         this.readyState.resolve();
@@ -206,12 +217,16 @@ export class JetStreamServer
           }
           await this.acquireSlot();
           const work: Promise<void> = this.handleDelivery(msg)
-            .catch((error: unknown) => this.logger.error(`handling ${msg.subject} failed: ${describeError(error)}`))
+            .catch((error: unknown) =>
+              this.logger.error(`handling ${msg.subject} failed: ${describeError(error)}`),
+            )
             .finally(() => this.releaseSlot(work));
           this.inFlight.add(work);
         }
       } catch (error) {
-        if (this.running) this.logger.warn(`consumer ${this.consumer}: ${describeError(error)}; retrying`);
+        if (this.running)
+          this.logger.warn(`consumer ${this.consumer}: ${describeError(error)}; retrying`);
+        this.options.connection.invalidateStreams();
       }
       if (this.running) await this.pause(RETRY_PAUSE_MS);
     }
@@ -226,6 +241,7 @@ export class JetStreamServer
         note.type === 'stream_not_found';
       if (gone && this.running) {
         this.logger.warn(`consumer ${this.consumer}: ${note.type}; setting it up again`);
+        this.options.connection.invalidateStreams();
         await messages.close().catch(() => undefined);
         return;
       }
@@ -239,12 +255,18 @@ export class JetStreamServer
     };
     try {
       const info = await jsm.consumers.info(EVENTS_STREAM, this.consumer);
-      if (info.config.max_deliver !== wanted.max_deliver || info.config.ack_wait !== wanted.ack_wait) {
+      if (
+        info.config.max_deliver !== wanted.max_deliver ||
+        info.config.ack_wait !== wanted.ack_wait
+      ) {
         await jsm.consumers.update(EVENTS_STREAM, this.consumer, wanted);
       }
       return;
     } catch (error) {
-      if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound)) throw error;
+      if (!(
+        error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound
+      ))
+        throw error;
     }
     await jsm.consumers.add(EVENTS_STREAM, {
       ...wanted,
@@ -280,14 +302,24 @@ export class JetStreamServer
     // Tell the server we are still at it, so a slow handler is not redelivered meanwhile.
     const keepAlive = setInterval(() => msg.working(), Math.max(1000, this.settings.ackWaitMs / 2));
     try {
-      await invokeHandler(handler, envelope, new MessagingContext([msg.subject, deliveryCount, this.consumer]));
+      await invokeHandler(
+        handler,
+        envelope,
+        new MessagingContext([msg.subject, deliveryCount, this.consumer]),
+      );
       msg.ack();
     } catch (error) {
       if (deliveryCount >= this.settings.maxDeliver) {
         await this.deadLetter(msg, envelope, describeError(error));
       } else {
-        const delay = backoffDelayMs(deliveryCount, this.settings.backoffMs, this.settings.backoffCapMs);
-        this.logger.warn(`${envelope.type} ${envelope.id} failed on delivery ${deliveryCount}; retry in ${delay} ms`);
+        const delay = backoffDelayMs(
+          deliveryCount,
+          this.settings.backoffMs,
+          this.settings.backoffCapMs,
+        );
+        this.logger.warn(
+          `${envelope.type} ${envelope.id} failed on delivery ${deliveryCount}; retry in ${delay} ms`,
+        );
         msg.nak(delay);
       }
     } finally {
@@ -295,7 +327,11 @@ export class JetStreamServer
     }
   }
 
-  private async deadLetter(msg: JsMsg, envelope: EventEnvelope | undefined, error: string): Promise<void> {
+  private async deadLetter(
+    msg: JsMsg,
+    envelope: EventEnvelope | undefined,
+    error: string,
+  ): Promise<void> {
     const type = envelope?.type ?? msg.subject.slice(EVENTS_SUBJECT_PREFIX.length + 1);
     const h = headers();
     // Header values are single lines.
@@ -305,17 +341,28 @@ export class JetStreamServer
     h.set(DeadLetterHeaders.OriginalSubject, msg.subject);
     h.set(DeadLetterHeaders.StreamSequence, String(msg.info.streamSequence));
     try {
-      const js = jetstream(await this.options.connection.get(), { timeout: this.options.connection.requestTimeoutMs });
+      const js = jetstream(await this.options.connection.get(), {
+        timeout: this.options.connection.requestTimeoutMs,
+      });
       await js.publish(deadLetterSubject(this.consumer, type), msg.data, {
         headers: h,
         msgID: `${this.consumer}:${envelope?.id ?? `seq-${msg.info.streamSequence}`}`,
       });
       msg.term();
-      this.logger.warn(`dead-lettered ${type} ${envelope?.id ?? ''} for ${this.consumer}: ${error}`);
-      if (envelope) this.emitter.emit('dead-letter', { envelope, error, deliveryCount: msg.info.deliveryCount });
+      this.logger.warn(
+        `dead-lettered ${type} ${envelope?.id ?? ''} for ${this.consumer}: ${error}`,
+      );
+      if (envelope)
+        this.emitter.emit('dead-letter', {
+          envelope,
+          error,
+          deliveryCount: msg.info.deliveryCount,
+        });
     } catch (publishError) {
       this.logger.error(`dead-letter publish failed for ${type}: ${describeError(publishError)}`);
-      msg.nak(backoffDelayMs(msg.info.deliveryCount, this.settings.backoffMs, this.settings.backoffCapMs));
+      msg.nak(
+        backoffDelayMs(msg.info.deliveryCount, this.settings.backoffMs, this.settings.backoffCapMs),
+      );
     }
   }
 
@@ -412,7 +459,10 @@ export class JetStreamClientProxy extends ClientProxy {
     return this.options.connection as unknown as T;
   }
 
-  protected publish(packet: ReadPacket<unknown>, callback: (packet: WritePacket) => void): () => void {
+  protected publish(
+    packet: ReadPacket<unknown>,
+    callback: (packet: WritePacket) => void,
+  ): () => void {
     let cancelled = false;
     const pattern = this.normalizePattern(packet.pattern);
     void this.request(pattern, packet.data).then(
@@ -432,7 +482,9 @@ export class JetStreamClientProxy extends ClientProxy {
 
   /** `emit()` publishes an envelope straight to the stream, bypassing the outbox. */
   protected async dispatchEvent<T>(packet: ReadPacket<unknown>): Promise<T> {
-    await this.publisher.publish(toEventEnvelope(this.normalizePattern(packet.pattern), packet.data));
+    await this.publisher.publish(
+      toEventEnvelope(this.normalizePattern(packet.pattern), packet.data),
+    );
     return undefined as T;
   }
 
@@ -441,15 +493,23 @@ export class JetStreamClientProxy extends ClientProxy {
   }
 
   private async request(pattern: string, data: unknown): Promise<RpcAnswer> {
-    if (!RPC_PATTERN.test(pattern)) throw new Error(`request pattern "${pattern}" cannot be a NATS subject`);
+    if (!RPC_PATTERN.test(pattern))
+      throw new Error(`request pattern "${pattern}" cannot be a NATS subject`);
     const nc = await this.options.connection.getWithin(this.timeoutMs);
     try {
-      const reply = await nc.request(rpcSubject(pattern), JSON.stringify({ data } satisfies RpcRequest), {
-        timeout: this.timeoutMs,
-      });
+      const reply = await nc.request(
+        rpcSubject(pattern),
+        JSON.stringify({ data } satisfies RpcRequest),
+        {
+          timeout: this.timeoutMs,
+        },
+      );
       return reply.json<RpcAnswer>();
     } catch (error) {
-      if (error instanceof NoRespondersError || (error instanceof Error && error.cause instanceof NoRespondersError)) {
+      if (
+        error instanceof NoRespondersError ||
+        (error instanceof Error && error.cause instanceof NoRespondersError)
+      ) {
         throw new Error(`no handler for request pattern "${pattern}"`);
       }
       throw error;
@@ -466,13 +526,24 @@ export class JetStreamEventPublisher extends EventPublisher {
   async publish(envelope: EventEnvelope): Promise<void> {
     if (!this.connection.isConnected()) {
       // Fail fast while NATS is away (the outbox keeps the event); only a first connect is awaited.
-      if (this.connection.hasConnected) throw new Error(`cannot publish ${envelope.type}: ${this.connection.describe()}`);
+      if (this.connection.hasConnected)
+        throw new Error(`cannot publish ${envelope.type}: ${this.connection.describe()}`);
       await this.connection.getWithin(FIRST_CONNECT_WAIT_MS);
     }
     await this.connection.ensureStreams();
-    const js = jetstream(await this.connection.get(), { timeout: this.connection.requestTimeoutMs });
-    // A re-published id within the duplicate window is acknowledged but stored once.
-    await js.publish(eventSubject(envelope.type), JSON.stringify(envelope), { msgID: envelope.id });
+    const js = jetstream(await this.connection.get(), {
+      timeout: this.connection.requestTimeoutMs,
+    });
+    try {
+      // A re-published id within the duplicate window is acknowledged but stored once.
+      await js.publish(eventSubject(envelope.type), JSON.stringify(envelope), {
+        msgID: envelope.id,
+      });
+    } catch (error) {
+      // The stream may have been deleted; check (and create) it again before the retry.
+      this.connection.invalidateStreams();
+      throw error;
+    }
   }
 }
 

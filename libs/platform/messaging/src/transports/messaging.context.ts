@@ -1,4 +1,8 @@
-import { BaseRpcContext, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
+import {
+  BaseRpcContext,
+  type CustomTransportStrategy,
+  type MessageHandler,
+} from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { eventEnvelopeSchema, type EventEnvelope } from '@berth/contracts';
 
@@ -29,7 +33,11 @@ export class MessagingContext extends BaseRpcContext<MessagingContextArgs> {
  * Runs a Nest handler and settles with its outcome. Nest turns a thrown error into an
  * Observable that errors, so the result is unwrapped to make failures reject.
  */
-export async function invokeHandler(handler: MessageHandler, data: unknown, ctx: MessagingContext): Promise<unknown> {
+export async function invokeHandler(
+  handler: MessageHandler,
+  data: unknown,
+  ctx: MessagingContext,
+): Promise<unknown> {
   const result: unknown = await handler(data, ctx);
   return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
 }
@@ -38,7 +46,12 @@ export async function invokeHandler(handler: MessageHandler, data: unknown, ctx:
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   if (typeof error === 'string') return error;
-  if (error && typeof error === 'object' && 'message' in error && typeof error.message === 'string') {
+  if (
+    error &&
+    typeof error === 'object' &&
+    'message' in error &&
+    typeof error.message === 'string'
+  ) {
     return error.message;
   }
   try {

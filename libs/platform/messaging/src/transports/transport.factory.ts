@@ -2,7 +2,12 @@ import type { ClientProxy } from '@nestjs/microservices';
 import type { MessagingSettings } from '@berth/platform/config';
 import type { EventPublisher } from '../event-publisher.port';
 import { MessagingHealth } from '../messaging.health';
-import { InProcessBus, InProcessClientProxy, InProcessEventPublisher, InProcessServer } from './in-process.transport';
+import {
+  InProcessBus,
+  InProcessClientProxy,
+  InProcessEventPublisher,
+  InProcessServer,
+} from './in-process.transport';
 import { JetStreamConnection, type JetStreamConnectionOptions } from './jetstream.connection';
 import {
   JetStreamClientProxy,
@@ -103,6 +108,10 @@ export function createMessagingTransport(
   };
 }
 
-function openConnection(url: string, consumer: string, tuning: TransportTuning): JetStreamConnection {
+function openConnection(
+  url: string,
+  consumer: string,
+  tuning: TransportTuning,
+): JetStreamConnection {
   return new JetStreamConnection({ ...tuning.jetstream, url, name: `berth-${consumer}` });
 }

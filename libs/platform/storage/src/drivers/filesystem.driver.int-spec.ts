@@ -16,9 +16,13 @@ afterAll(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });
 
-describeBlobStoreSuite('filesystem', () => FilesystemBlobStore.open({ root: path.join(root, 'contract') }), {
-  presignedUrls: false,
-});
+describeBlobStoreSuite(
+  'filesystem',
+  () => FilesystemBlobStore.open({ root: path.join(root, 'contract') }),
+  {
+    presignedUrls: false,
+  },
+);
 
 describe('FilesystemBlobStore specifics', () => {
   it('leaves nothing staged in _tmp after the contract suite, and no empty directories', async () => {
@@ -29,7 +33,9 @@ describe('FilesystemBlobStore specifics', () => {
   it('lays blobs out as plain files under the root', async () => {
     const store = await FilesystemBlobStore.open({ root: path.join(root, 'layout') });
     await store.put('blobs/sha256/ab/abcdef', Buffer.from('layer'));
-    expect(await fs.readFile(path.join(root, 'layout', 'blobs', 'sha256', 'ab', 'abcdef'), 'utf8')).toBe('layer');
+    expect(
+      await fs.readFile(path.join(root, 'layout', 'blobs', 'sha256', 'ab', 'abcdef'), 'utf8'),
+    ).toBe('layer');
   });
 
   it('prunes directories a delete or move leaves empty, but not the root', async () => {

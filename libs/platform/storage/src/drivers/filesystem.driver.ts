@@ -36,8 +36,15 @@ export class FilesystemBlobStore implements BlobStore {
   /** Creates the root and staging directory if needed and clears stale staged files. */
   static async open(options: FilesystemBlobStoreOptions): Promise<FilesystemBlobStore> {
     const store = new FilesystemBlobStore(path.resolve(options.root));
-    await fsp.mkdir(store.tmpDir, { recursive: true });
-    await store.sweepStaleTmp(options.staleTmpAfterMs ?? DEFAULT_STALE_TMP_MS);
+    try {
+      await fsp.mkdir(store.tmpDir, { recursive: true });
+      await store.sweepStaleTmp(options.staleTmpAfterMs ?? DEFAULT_STALE_TMP_MS);
+    } catch (e) {
+      throw new StorageUnavailableError(
+        `blob directory ${store.root} cannot be used: ${String(e)}`,
+        { cause: e },
+      );
+    }
     return store;
   }
 
@@ -51,7 +58,9 @@ export class FilesystemBlobStore implements BlobStore {
   async read(key: string, range?: ByteRange): Promise<Readable> {
     assertValidBlobKey(key);
     // Size and stream come from one open file, so a concurrent overwrite cannot mix versions.
-    const handle = await fsp.open(this.pathOf(key), 'r').catch((e: unknown) => rethrowMissing(e, key));
+    const handle = await fsp
+      .open(this.pathOf(key), 'r')
+      .catch((e: unknown) => rethrowMissing(e, key));
     try {
       const st = await handle.stat();
       if (!st.isFile()) throw new BlobNotFoundError(key);
@@ -80,7 +89,9 @@ export class FilesystemBlobStore implements BlobStore {
       await fsp.mkdir(this.tmpDir, { recursive: true });
       handle = await fsp.open(tmpPath, 'wx');
     }
-    return new FilesystemBlobWriter(key, handle, tmpPath, (from) => this.renameIntoPlace(from, key));
+    return new FilesystemBlobWriter(key, handle, tmpPath, (from) =>
+      this.renameIntoPlace(from, key),
+    );
   }
 
   async move(from: string, to: string): Promise<void> {
@@ -138,14 +149,18 @@ export class FilesystemBlobStore implements BlobStore {
       await fsp.unlink(probe);
     } catch (e) {
       await fsp.rm(probe, { force: true }).catch(() => undefined);
-      throw new StorageUnavailableError(`blob directory ${this.root} is not writable: ${String(e)}`, { cause: e });
+      throw new StorageUnavailableError(
+        `blob directory ${this.root} is not writable: ${String(e)}`,
+        { cause: e },
+      );
     }
   }
 
   private pathOf(key: string): string {
     const resolved = path.join(this.root, ...key.split('/'));
     // Validation already rules this out; a second check costs nothing where a mistake costs a lot.
-    if (!resolved.startsWith(this.root + path.sep)) throw new InvalidBlobKeyError(key, 'escapes the root');
+    if (!resolved.startsWith(this.root + path.sep))
+      throw new InvalidBlobKeyError(key, 'escapes the root');
     return resolved;
   }
 
@@ -161,7 +176,10 @@ export class FilesystemBlobStore implements BlobStore {
       } catch (e) {
         const code = errno(e);
         if (code === 'ENOTDIR' || code === 'EEXIST' || code === 'EISDIR') {
-          throw new InvalidBlobKeyError(key, 'collides with another key used as a directory on the filesystem driver');
+          throw new InvalidBlobKeyError(
+            key,
+            'collides with another key used as a directory on the filesystem driver',
+          );
         }
         // A concurrent delete may prune the directory we just made; make it again.
         if (code === 'ENOENT' && attempt < RENAME_ATTEMPTS && (await exists(from))) continue;
@@ -234,7 +252,12 @@ class FilesystemBlobWriter extends StagedBlobWriter {
   protected async stage(chunk: Buffer): Promise<void> {
     let offset = 0;
     while (offset < chunk.length) {
-      const { bytesWritten } = await this.handle.write(chunk, offset, chunk.length - offset, this.size + offset);
+      const { bytesWritten } = await this.handle.write(
+        chunk,
+        offset,
+        chunk.length - offset,
+        this.size + offset,
+      );
       offset += bytesWritten;
     }
   }
@@ -260,7 +283,9 @@ class FilesystemBlobWriter extends StagedBlobWriter {
 }
 
 function errno(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string'
+    ? e.code
+    : undefined;
 }
 
 function rethrowMissing(e: unknown, key: string): never {

@@ -59,27 +59,40 @@ beforeAll(() => {
 afterAll(async () => {
   if (!deps) return;
   const client = rawClient();
-  const names = (await collect(client.listObjectsV2(deps.S3_BUCKET, runPrefix, true) as AsyncIterable<{ name?: string }>))
+  const names = (
+    await collect(
+      client.listObjectsV2(deps.S3_BUCKET, runPrefix, true) as AsyncIterable<{ name?: string }>,
+    )
+  )
     .map((item) => item.name)
     .filter((name): name is string => name !== undefined);
   for (const name of names) await client.removeObject(deps.S3_BUCKET, name);
 });
 
-describeBlobStoreSuite('s3', () => S3BlobStore.connect(settings(), { keyPrefix: `${runPrefix}contract/` }), {
-  partSizeBytes: 16 * MIB,
-  presignedUrls: true,
-});
+describeBlobStoreSuite(
+  's3',
+  () => S3BlobStore.connect(settings(), { keyPrefix: `${runPrefix}contract/` }),
+  {
+    partSizeBytes: 16 * MIB,
+    presignedUrls: true,
+  },
+);
 
 describe('S3BlobStore specifics', () => {
   it('leaves no multipart upload behind after the contract suite', async () => {
-    const uploads = await collect(rawClient().listIncompleteUploads(dependencies().S3_BUCKET, runPrefix, true));
+    const uploads = await collect(
+      rawClient().listIncompleteUploads(dependencies().S3_BUCKET, runPrefix, true),
+    );
     expect(uploads).toEqual([]);
   });
 
   it('keeps every key under its prefix and lists without it', async () => {
     const store = await S3BlobStore.connect(settings(), { keyPrefix: `${runPrefix}prefixed/` });
     await store.put('blobs/sha256/ab/abcdef', Buffer.from('layer'));
-    const stat = await rawClient().statObject(dependencies().S3_BUCKET, `${runPrefix}prefixed/blobs/sha256/ab/abcdef`);
+    const stat = await rawClient().statObject(
+      dependencies().S3_BUCKET,
+      `${runPrefix}prefixed/blobs/sha256/ab/abcdef`,
+    );
     expect(stat.size).toBe(5);
     expect(await collect(store.list('blobs/'))).toEqual(['blobs/sha256/ab/abcdef']);
   });
@@ -94,14 +107,18 @@ describe('S3BlobStore specifics', () => {
     await store.put('uploads/u/data', data);
     await store.move('uploads/u/data', 'blobs/big');
     expect(sha256(await readAll(await store.read('blobs/big')))).toBe(sha256(data));
-    expect(sha256(await readAll(await store.read('blobs/big', { start: 5 * MIB - 10, end: 5 * MIB + 9 })))).toBe(
-      sha256(data.subarray(5 * MIB - 10, 5 * MIB + 10)),
-    );
+    expect(
+      sha256(
+        await readAll(await store.read('blobs/big', { start: 5 * MIB - 10, end: 5 * MIB + 9 })),
+      ),
+    ).toBe(sha256(data.subarray(5 * MIB - 10, 5 * MIB + 10)));
     await expect(store.stat('uploads/u/data')).rejects.toBeInstanceOf(BlobNotFoundError);
   });
 
   it('returns no presigned URL when redirects are switched off', async () => {
-    const store = await S3BlobStore.connect(settings({ presignedRedirect: false }), { keyPrefix: `${runPrefix}noredirect/` });
+    const store = await S3BlobStore.connect(settings({ presignedRedirect: false }), {
+      keyPrefix: `${runPrefix}noredirect/`,
+    });
     await store.put('blob', Buffer.from('x'));
     expect(await store.presignedGetUrl('blob', 60)).toBeUndefined();
   });
@@ -120,7 +137,7 @@ describe('S3BlobStore specifics', () => {
     }
   });
 
-  it('fails to connect, and fails its health check, when S3 is unreachable', async () => {
+  it('fails to connect when S3 is unreachable', async () => {
     const dead = settings({ endpoint: 'http://127.0.0.1:1' });
     await expect(S3BlobStore.connect(dead)).rejects.toBeInstanceOf(StorageUnavailableError);
   });

@@ -50,7 +50,9 @@ export class S3BlobStore implements BlobStore {
       throw new StorageUnavailableError(`S3 endpoint ${settings.endpoint} must not have a path`);
     }
     if (settings.partSizeBytes < MIN_PART_BYTES || settings.partSizeBytes > MAX_PART_BYTES) {
-      throw new StorageUnavailableError(`S3 part size must be 5 MiB to 5 GiB, got ${settings.partSizeBytes}`);
+      throw new StorageUnavailableError(
+        `S3 part size must be 5 MiB to 5 GiB, got ${settings.partSizeBytes}`,
+      );
     }
     const useSSL = url.protocol === 'https:';
     this.client = new Client({
@@ -68,14 +70,18 @@ export class S3BlobStore implements BlobStore {
     this.keyPrefix = options.keyPrefix ?? '';
     if (this.keyPrefix !== '') {
       assertValidBlobPrefix(this.keyPrefix);
-      if (!this.keyPrefix.endsWith('/')) throw new StorageUnavailableError('S3 key prefix must end with /');
+      if (!this.keyPrefix.endsWith('/'))
+        throw new StorageUnavailableError('S3 key prefix must end with /');
     }
     this.copyThreshold = options.multipartCopyThresholdBytes ?? MAX_PART_BYTES;
     this.copyPartSize = Math.min(options.copyPartSizeBytes ?? GIB, MAX_PART_BYTES);
   }
 
   /** Connects and creates the bucket when it does not exist yet. */
-  static async connect(settings: S3StorageSettings, options: S3BlobStoreOptions = {}): Promise<S3BlobStore> {
+  static async connect(
+    settings: S3StorageSettings,
+    options: S3BlobStoreOptions = {},
+  ): Promise<S3BlobStore> {
     const store = new S3BlobStore(settings, options);
     await store.ensureBucket();
     return store;
@@ -88,26 +94,34 @@ export class S3BlobStore implements BlobStore {
     } catch (e) {
       // Another replica may create it between our check and our create.
       if (['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes(s3Code(e) ?? '')) return;
-      throw new StorageUnavailableError(`S3 bucket ${this.bucket} at ${this.settings.endpoint} is unusable: ${String(e)}`, {
-        cause: e,
-      });
+      throw new StorageUnavailableError(
+        `S3 bucket ${this.bucket} at ${this.settings.endpoint} is unusable: ${String(e)}`,
+        {
+          cause: e,
+        },
+      );
     }
   }
 
   async stat(key: string): Promise<BlobStat> {
     assertValidBlobKey(key);
-    const st = await this.client.statObject(this.bucket, this.objectName(key)).catch((e: unknown) => rethrowMissing(e, key));
+    const st = await this.client
+      .statObject(this.bucket, this.objectName(key))
+      .catch((e: unknown) => rethrowMissing(e, key));
     return { key, size: st.size, modifiedAt: st.lastModified };
   }
 
   async read(key: string, range?: ByteRange): Promise<Readable> {
     assertValidBlobKey(key);
     const name = this.objectName(key);
-    if (!range) return this.client.getObject(this.bucket, name).catch((e: unknown) => rethrowMissing(e, key));
+    if (!range)
+      return this.client.getObject(this.bucket, name).catch((e: unknown) => rethrowMissing(e, key));
     // The size is needed to clamp the range and to reject it the same way on every S3 server.
     const { size } = await this.stat(key);
     const { start, length } = resolveByteRange(key, range, size);
-    return this.client.getPartialObject(this.bucket, name, start, length).catch((e: unknown) => rethrowMissing(e, key));
+    return this.client
+      .getPartialObject(this.bucket, name, start, length)
+      .catch((e: unknown) => rethrowMissing(e, key));
   }
 
   put(key: string, source: BlobSource): Promise<BlobStat> {
@@ -167,7 +181,10 @@ export class S3BlobStore implements BlobStore {
     try {
       found = await this.client.bucketExists(this.bucket);
     } catch (e) {
-      throw new StorageUnavailableError(`S3 at ${this.settings.endpoint} is unreachable: ${String(e)}`, { cause: e });
+      throw new StorageUnavailableError(
+        `S3 at ${this.settings.endpoint} is unreachable: ${String(e)}`,
+        { cause: e },
+      );
     }
     if (!found) throw new StorageUnavailableError(`S3 bucket ${this.bucket} does not exist`);
   }
@@ -178,14 +195,25 @@ export class S3BlobStore implements BlobStore {
 
   /** Server-side copy in ranges, for sources too large for one CopyObject. */
   private async multipartCopy(source: string, target: string, size: number): Promise<void> {
-    const uploadID = await this.client.initiateNewMultipartUpload(this.bucket, target, { ...CONTENT_TYPE });
+    const uploadID = await this.client.initiateNewMultipartUpload(this.bucket, target, {
+      ...CONTENT_TYPE,
+    });
     try {
       const parts: Array<{ part: number; etag: string }> = [];
       const copySource = `/${this.bucket}/${source.split('/').map(encodeURIComponent).join('/')}`;
       for (let start = 0, part = 1; start < size; start += this.copyPartSize, part++) {
         const end = Math.min(size, start + this.copyPartSize) - 1;
-        const headers = { 'x-amz-copy-source': copySource, 'x-amz-copy-source-range': `bytes=${start}-${end}` };
-        const { etag } = await this.client.uploadPart({ bucketName: this.bucket, objectName: target, uploadID, partNumber: part, headers });
+        const headers = {
+          'x-amz-copy-source': copySource,
+          'x-amz-copy-source-range': `bytes=${start}-${end}`,
+        };
+        const { etag } = await this.client.uploadPart({
+          bucketName: this.bucket,
+          objectName: target,
+          uploadID,
+          partNumber: part,
+          headers,
+        });
         parts.push({ part, etag });
       }
       await this.client.completeMultipartUpload(this.bucket, target, uploadID, parts);
@@ -222,7 +250,12 @@ class S3BlobWriter extends StagedBlobWriter {
       // A full part is sent only when more bytes arrive, so an object of exactly one part is a plain PUT.
       if (this.filled === this.partSize) await this.uploadPart();
       this.reserve(Math.min(this.partSize, this.filled + chunk.length - offset));
-      const copied = chunk.copy(this.buffer, this.filled, offset, offset + Math.min(chunk.length - offset, this.partSize - this.filled));
+      const copied = chunk.copy(
+        this.buffer,
+        this.filled,
+        offset,
+        offset + Math.min(chunk.length - offset, this.partSize - this.filled),
+      );
       this.filled += copied;
       offset += copied;
     }
@@ -230,12 +263,23 @@ class S3BlobWriter extends StagedBlobWriter {
 
   protected async publish(size: number): Promise<BlobStat> {
     if (this.uploadId === undefined) {
-      await this.client.putObject(this.bucket, this.objectName, this.buffer.subarray(0, this.filled), this.filled, {
-        ...CONTENT_TYPE,
-      });
+      await this.client.putObject(
+        this.bucket,
+        this.objectName,
+        this.buffer.subarray(0, this.filled),
+        this.filled,
+        {
+          ...CONTENT_TYPE,
+        },
+      );
     } else {
       if (this.filled > 0) await this.uploadPart();
-      await this.client.completeMultipartUpload(this.bucket, this.objectName, this.uploadId, this.parts);
+      await this.client.completeMultipartUpload(
+        this.bucket,
+        this.objectName,
+        this.uploadId,
+        this.parts,
+      );
       this.uploadId = undefined;
     }
     this.release();
@@ -247,17 +291,28 @@ class S3BlobWriter extends StagedBlobWriter {
     this.release();
     const uploadId = this.uploadId;
     this.uploadId = undefined;
-    if (uploadId !== undefined) await this.client.abortMultipartUpload(this.bucket, this.objectName, uploadId);
+    if (uploadId !== undefined)
+      await this.client.abortMultipartUpload(this.bucket, this.objectName, uploadId);
   }
 
   private async uploadPart(): Promise<void> {
     const partNumber = this.parts.length + 1;
     if (partNumber > MAX_PARTS) {
-      throw new Error(`blob ${this.key} exceeds ${MAX_PARTS} parts of ${this.partSize} bytes; raise S3_PART_SIZE_MB`);
+      throw new Error(
+        `blob ${this.key} exceeds ${MAX_PARTS} parts of ${this.partSize} bytes; raise S3_PART_SIZE_MB`,
+      );
     }
-    this.uploadId ??= await this.client.initiateNewMultipartUpload(this.bucket, this.objectName, { ...CONTENT_TYPE });
+    this.uploadId ??= await this.client.initiateNewMultipartUpload(this.bucket, this.objectName, {
+      ...CONTENT_TYPE,
+    });
     const { etag } = await this.client.uploadPart(
-      { bucketName: this.bucket, objectName: this.objectName, uploadID: this.uploadId, partNumber, headers: {} },
+      {
+        bucketName: this.bucket,
+        objectName: this.objectName,
+        uploadID: this.uploadId,
+        partNumber,
+        headers: {},
+      },
       this.buffer.subarray(0, this.filled),
     );
     this.parts.push({ part: partNumber, etag });
@@ -267,7 +322,9 @@ class S3BlobWriter extends StagedBlobWriter {
   /** Grows the buffer geometrically up to one part, so small blobs never hold a whole part. */
   private reserve(bytes: number): void {
     if (bytes <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.min(this.partSize, Math.max(bytes, this.buffer.length * 2, FIRST_BUFFER_BYTES)));
+    const grown = Buffer.allocUnsafe(
+      Math.min(this.partSize, Math.max(bytes, this.buffer.length * 2, FIRST_BUFFER_BYTES)),
+    );
     this.buffer.copy(grown, 0, 0, this.filled);
     this.buffer = grown;
   }
@@ -279,7 +336,9 @@ class S3BlobWriter extends StagedBlobWriter {
 }
 
 function s3Code(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string'
+    ? e.code
+    : undefined;
 }
 
 function rethrowMissing(e: unknown, key: string): never {

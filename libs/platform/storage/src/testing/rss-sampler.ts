@@ -33,9 +33,18 @@ export class RssSampler {
     this.peak = Math.max(this.peak, process.memoryUsage().rss);
   }
 
+  /** The figures so far; sampling keeps running. */
+  peek(): RssReport {
+    this.sample();
+    return {
+      baselineBytes: this.baseline,
+      peakBytes: this.peak,
+      growthBytes: this.peak - this.baseline,
+    };
+  }
+
   stop(): RssReport {
     clearInterval(this.timer);
-    this.sample();
-    return { baselineBytes: this.baseline, peakBytes: this.peak, growthBytes: this.peak - this.baseline };
+    return this.peek();
   }
 }
