@@ -96,9 +96,7 @@ export class S3BlobStore implements BlobStore {
       if (['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes(s3Code(e) ?? '')) return;
       throw new StorageUnavailableError(
         `S3 bucket ${this.bucket} at ${this.settings.endpoint} is unusable: ${String(e)}`,
-        {
-          cause: e,
-        },
+        { cause: e },
       );
     }
   }
@@ -114,8 +112,9 @@ export class S3BlobStore implements BlobStore {
   async read(key: string, range?: ByteRange): Promise<Readable> {
     assertValidBlobKey(key);
     const name = this.objectName(key);
-    if (!range)
+    if (!range) {
       return this.client.getObject(this.bucket, name).catch((e: unknown) => rethrowMissing(e, key));
+    }
     // The size is needed to clamp the range and to reject it the same way on every S3 server.
     const { size } = await this.stat(key);
     const { start, length } = resolveByteRange(key, range, size);

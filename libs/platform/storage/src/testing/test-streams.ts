@@ -39,7 +39,8 @@ export function pseudoRandomStream(
 }
 
 function refilledRing(chunkSize: number, slots: number): (n: number) => Buffer {
-  const ring = Array.from({ length: slots }, () => Buffer.alloc(chunkSize));
+  // Filled now so their pages are resident before anyone takes a memory baseline.
+  const ring = Array.from({ length: slots }, () => randomFillSync(Buffer.allocUnsafe(chunkSize)));
   let turn = 0;
   return (n) => {
     const slot = ring[turn++ % slots].subarray(0, n);
