@@ -9,7 +9,9 @@ describe('npm run migrate', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-migrate-'));
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  const migrate = async (env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> => {
+  const migrate = async (
+    env: Record<string, string> = {},
+  ): Promise<{ code: number | null; output: string }> => {
     const p = spawnProcess('npm', ['run', '--silent', 'migrate'], {
       cwd: workspaceRoot,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, BERTH_DATA_DIR: dataDir, ...env },

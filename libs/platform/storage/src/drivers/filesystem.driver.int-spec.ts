@@ -7,6 +7,7 @@ import { describeBlobStoreSuite } from '../testing/blob-store-suite';
 import { FilesystemBlobStore } from './filesystem.driver';
 
 let root: string;
+const largeBlobRoot = path.join(os.tmpdir(), `berth-fs-large-${process.pid}`);
 
 beforeAll(async () => {
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-fs-store-'));
@@ -14,6 +15,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fs.rm(root, { recursive: true, force: true });
+  await fs.rm(largeBlobRoot, { recursive: true, force: true });
 });
 
 describeBlobStoreSuite(
@@ -21,6 +23,7 @@ describeBlobStoreSuite(
   () => FilesystemBlobStore.open({ root: path.join(root, 'contract') }),
   {
     presignedUrls: false,
+    largeBlobSettings: { kind: 'filesystem', root: largeBlobRoot },
   },
 );
 

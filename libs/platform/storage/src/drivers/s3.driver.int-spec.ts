@@ -75,6 +75,7 @@ describeBlobStoreSuite(
   {
     partSizeBytes: 16 * MIB,
     presignedUrls: true,
+    largeBlobSettings: settings(),
   },
 );
 

@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import type { StorageSettings } from '@berth/platform/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlobStore } from '../blob-store.port';
 import {
@@ -9,7 +12,8 @@ import {
   RangeNotSatisfiableError,
   StorageError,
 } from '../blob-store.errors';
-import { RssSampler, type RssReport } from './rss-sampler';
+import type { RssReport } from './rss-sampler';
+import type { LargeBlobProbeInput, LargeBlobProbeReport } from './large-blob.probe';
 import {
   chunkedStream,
   failingStream,
@@ -32,17 +36,8 @@ export interface BlobStoreSuiteOptions {
   largeBlobBytes?: number;
   /** Allowed growth of the process RSS while it streams; default 64 MiB. */
   maxRssGrowthBytes?: number;
-}
-
-interface LargeBlobReport {
-  driver: string;
-  bytes: number;
-  writeMs: number;
-  readMs: number;
-  /** RSS while writing, against a baseline taken after a full GC just before. */
-  write: RssReport;
-  /** RSS while reading back, against its own baseline taken the same way. */
-  read: RssReport;
+  /** Settings for the same driver, opened in a fresh process for the bounded-memory test. */
+  largeBlobSettings?: StorageSettings;
 }
 
 /**
@@ -73,50 +68,20 @@ export function describeBlobStoreSuite(
       for (const key of await listAll(store, `${ns}/`)) await store.delete(key);
     });
 
-    // First, while the process is fresh: later tests leave freed heap behind that would hide growth.
     describe('bounded memory', () => {
-      it(
+      it.runIf(options.largeBlobSettings)(
         `streams a ${formatBytes(largeBytes)} blob in and out with at most ${formatBytes(maxRssGrowth)} of extra RSS`,
         { timeout: 10 * 60_000 },
         async () => {
-          const key = k('large/blob');
-          try {
-            const written = createHash('sha256');
-            // The source's own buffers exist before the baseline: they are the client's, not the store's.
-            const source = pseudoRandomStream(largeBytes, {
-              chunkSize: MIB,
-              hash: written,
-              ring: 16,
-            });
-            const writeRss = new RssSampler(100);
-            const t0 = performance.now();
-            const stat = await store.put(key, source);
-            const writeMs = performance.now() - t0;
-            const write = writeRss.stop();
-            expect(stat.size).toBe(largeBytes);
-
-            const readRss = new RssSampler(100);
-            const t1 = performance.now();
-            const read = await hashStream(await store.read(key));
-            const readMs = performance.now() - t1;
-            const readReport = readRss.stop();
-
-            expect(read.size).toBe(largeBytes);
-            expect(read.digest).toBe(written.digest('hex'));
-            const report: LargeBlobReport = {
-              driver: store.driverName,
-              bytes: largeBytes,
-              writeMs,
-              readMs,
-              write,
-              read: readReport,
-            };
-            console.info(describeReport(report));
-            expect(write.growthBytes).toBeLessThanOrEqual(maxRssGrowth);
-            expect(readReport.growthBytes).toBeLessThanOrEqual(maxRssGrowth);
-          } finally {
-            await store.delete(key);
-          }
+          const report = await runLargeBlobProbe({
+            settings: options.largeBlobSettings as StorageSettings,
+            bytes: largeBytes,
+          });
+          console.info(describeReport(report));
+          expect(report.readBytes).toBe(largeBytes);
+          expect(report.readDigest).toBe(report.writtenDigest);
+          expect(report.write.growthBytes).toBeLessThanOrEqual(maxRssGrowth);
+          expect(report.read.growthBytes).toBeLessThanOrEqual(maxRssGrowth);
         },
       );
     });
@@ -560,10 +525,24 @@ function formatBytes(n: number): string {
   return `${Math.round(n / KIB)} KiB`;
 }
 
-function describeReport(r: LargeBlobReport): string {
+function describeReport(r: LargeBlobProbeReport): string {
   const rate = (ms: number): string => `${(r.bytes / MIB / (ms / 1000)).toFixed(0)} MiB/s`;
   const mib = (n: number): string => `${(n / MIB).toFixed(1)} MiB`;
   const phase = (name: string, ms: number, rss: RssReport): string =>
     `${name} ${(ms / 1000).toFixed(1)} s (${rate(ms)}), RSS ${mib(rss.baselineBytes)} +${mib(rss.growthBytes)} at peak`;
   return `[blob-store ${r.driver}] ${formatBytes(r.bytes)}: ${phase('write', r.writeMs, r.write)}; ${phase('read', r.readMs, r.read)}`;
+}
+
+async function runLargeBlobProbe(input: LargeBlobProbeInput): Promise<LargeBlobProbeReport> {
+  const probe = path.join(__dirname, 'large-blob.probe.ts');
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['-r', '@swc-node/register', probe, JSON.stringify(input)],
+    {
+      cwd: path.resolve(__dirname, '../../../../..'),
+      maxBuffer: 1024 * 1024,
+      timeout: 10 * 60_000,
+    },
+  );
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as LargeBlobProbeReport;
 }
