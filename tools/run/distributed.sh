@@ -31,7 +31,7 @@ trap stop_all EXIT
 
 for i in "${!apps[@]}"; do
   app=${apps[$i]}
-  BERTH_HTTP_PORT=$((base_port + i)) BERTH_DATA_DIR="$data_root/$app" \
+  BERTH_HTTP_PORT=$((base_port + i)) BERTH_DATA_DIR="$data_root/$app" BERTH_AUTH_URL=${BERTH_AUTH_URL:-http://127.0.0.1:$((base_port + 1))} \
     node -r @swc-node/register "apps/$app/src/main.ts" &
   pids+=($!)
   echo "berth: started $app (pid $!) on http://$BERTH_HTTP_HOST:$((base_port + i))" >&2

@@ -2,3 +2,4 @@ export * from './events/envelope';
 export * from './events/event-map';
 export * from './events/artifact/artifact.events';
 export * from './events/system/system.events';
+export * from './auth/registry-token';

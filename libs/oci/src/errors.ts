@@ -28,6 +28,8 @@ export class OciError extends Error {
     readonly code: OciErrorCode,
     message: string,
     readonly detail?: unknown,
+    /** Response headers the error needs, e.g. the WWW-Authenticate challenge of a 401. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }

@@ -24,6 +24,8 @@ export type MessagingSettings =
 /** The validated, typed configuration of one Berth process. */
 export interface BerthConfig {
   http: { host: string; port: number; externalUrl: string };
+  /** Token service: where its JWKS is fetched from (the auth app; this process itself when all-in-one). */
+  auth: { url: string; tokenTtlSeconds: number; issuer: string };
   dataDir: string;
   adminPassword?: string;
   logLevel: RawConfig['BERTH_LOG_LEVEL'];
@@ -80,6 +82,14 @@ function toBerthConfig(c: RawConfig): BerthConfig {
         /\/+$/,
         '',
       ),
+    },
+    auth: {
+      url: (
+        c.BERTH_AUTH_URL ??
+        `http://${loopbackHost === 'localhost' ? '127.0.0.1' : loopbackHost}:${c.BERTH_HTTP_PORT}`
+      ).replace(/\/+$/, ''),
+      tokenTtlSeconds: c.BERTH_TOKEN_TTL_SECONDS,
+      issuer: 'berth-token-issuer',
     },
     dataDir,
     adminPassword: c.BERTH_ADMIN_PASSWORD,

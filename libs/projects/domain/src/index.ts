@@ -1,0 +1,3 @@
+export * from './project.entity';
+export * from './project.repository';
+export * from './projects-domain.module';

@@ -1,0 +1,1 @@
+export * from './access/registry-access.port';
