@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { ESLint } from 'eslint';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '../..');
 const lintAs = async (file: string, code: string): Promise<string[]> => {
@@ -13,6 +14,15 @@ const lintAs = async (file: string, code: string): Promise<string[]> => {
 
 // Each case is an import the boundary rule must refuse: dependencies point apps -> features -> domain -> platform -> contracts/oci.
 describe('module boundaries', () => {
+  // The rule reads Nx's cached project graph and silently skips when there is none.
+  beforeAll(() => {
+    execFileSync(path.join(root, 'node_modules/.bin/nx'), ['show', 'projects'], {
+      cwd: root,
+      env: { ...process.env, NX_DAEMON: 'false' },
+      stdio: 'ignore',
+    });
+  }, 120_000);
+
   it('refuses contracts importing a platform library', async () => {
     const messages = await lintAs(
       'libs/contracts/src/wrong-way.ts',
