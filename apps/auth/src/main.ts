@@ -1,4 +1,9 @@
 import { runService } from '@berth/platform/runtime';
-import { AuthFeatureModule } from '@berth/auth/feature';
+import { AuthFeatureModule, authDatabaseParts } from '@berth/auth/feature';
+import { projectsDatabaseParts } from '@berth/projects/domain';
 
-runService({ name: 'auth', features: [AuthFeatureModule] });
+runService({
+  name: 'auth',
+  features: [AuthFeatureModule],
+  databaseParts: [authDatabaseParts, projectsDatabaseParts],
+});

@@ -1,8 +1,10 @@
 import type { ServiceDefinition } from '@berth/platform/runtime';
 import { ApiFeatureModule } from '@berth/api/feature';
-import { AuthFeatureModule } from '@berth/auth/feature';
+import { AuthFeatureModule, authDatabaseParts } from '@berth/auth/feature';
 import { NotifierFeatureModule } from '@berth/notifier/feature';
 import { PortalFeatureModule } from '@berth/portal/feature';
+import { projectsDatabaseParts } from '@berth/projects/domain';
+import { registryDatabaseParts } from '@berth/registry/domain';
 import { RegistryFeatureModule } from '@berth/registry/feature';
 import { ReplicatorFeatureModule } from '@berth/replicator/feature';
 import { ScannerFeatureModule } from '@berth/scanner/feature';
@@ -21,4 +23,5 @@ export const allInOne: ServiceDefinition = {
     NotifierFeatureModule,
     PortalFeatureModule,
   ],
+  databaseParts: [authDatabaseParts, projectsDatabaseParts, registryDatabaseParts],
 };

@@ -1,2 +1,3 @@
 export * from './registry-feature.module';
 export * from './registry-challenge';
+export * from './registry-route';

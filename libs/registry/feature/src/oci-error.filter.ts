@@ -1,21 +1,35 @@
-import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  HttpException,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { OciError } from '@berth/oci';
 import { DISTRIBUTION_API_VERSION } from './registry-challenge';
 
-/** Renders errors on /v2/ as OCI error bodies; unexpected ones are logged by Nest and answered generically. */
-@Catch(OciError, HttpException)
+/** Renders every error on /v2/ as an OCI error body; unexpected ones are logged and answered 500. */
+@Catch()
 export class OciErrorFilter implements ExceptionFilter {
-  catch(error: OciError | HttpException, host: ArgumentsHost): void {
+  private readonly logger = new Logger('Registry');
+
+  catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const oci =
-      error instanceof OciError
-        ? error
-        : new OciError(error.getStatus() === 404 ? 'NAME_UNKNOWN' : 'UNSUPPORTED', error.message);
-    const status = error instanceof OciError ? error.status : error.getStatus();
-    reply
-      .header('Docker-Distribution-API-Version', DISTRIBUTION_API_VERSION)
-      .status(status)
-      .send(oci.toBody());
+    if (reply.sent) return;
+    reply.header('Docker-Distribution-API-Version', DISTRIBUTION_API_VERSION);
+    if (error instanceof OciError) {
+      for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+      reply.status(error.status).send(error.toBody());
+      return;
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const oci = new OciError(status === 404 ? 'NAME_UNKNOWN' : 'UNSUPPORTED', error.message);
+      reply.status(status).send(oci.toBody());
+      return;
+    }
+    this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    reply.status(500).send({ errors: [{ code: 'UNKNOWN', message: 'internal error' }] });
   }
 }

@@ -1,0 +1,4 @@
+export * from './jwt.errors';
+export * from './jwk';
+export * from './jws';
+export * from './jwks-client';

@@ -1,0 +1,17 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A repository (`project/name[/...]`), created on its first push. */
+@Entity('repository')
+export class RepositoryEntity {
+  @PrimaryGeneratedColumn({ name: 'repository_id' })
+  id!: number;
+
+  @Column({ type: 'varchar', length: 255, unique: true })
+  name!: string;
+
+  @Column({ name: 'project_id', type: 'integer' })
+  projectId!: number;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 32 })
+  createdAt!: string;
+}

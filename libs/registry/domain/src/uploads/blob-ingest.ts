@@ -1,0 +1,246 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Hash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Writable } from 'node:stream';
+import { OciError, type ParsedDigest } from '@berth/oci';
+import { BLOB_STORE, type BlobStore } from '@berth/platform/storage';
+import type { UploadSessionEntity } from '../entities/upload-session.entity';
+import { RegistryHttpError } from '../registry.error';
+import { BlobRepository } from '../repositories/blob.repository';
+import { UploadSessionRepository } from '../repositories/upload-session.repository';
+import { blobKeyOf, chunkKeyOf } from './blob-keys';
+import { DigestingStream, digesting, newHash } from './digesting.stream';
+import { UploadHashCache } from './upload-hash.cache';
+
+/** A chunk's claimed position (`Content-Range: <start>-<end>`), both ends inclusive. */
+export interface ChunkRange {
+  start: number;
+  end: number;
+}
+
+/** The `Range` header value for an upload holding `offset` bytes. */
+export function uploadRange(offset: number): string {
+  return `0-${Math.max(offset - 1, 0)}`;
+}
+
+const digestOf = (hash: Hash, algorithm: string): string => `${algorithm}:${hash.digest('hex')}`;
+
+/**
+ * The byte-moving part of uploads: verified whole-blob writes, chunk appends and assembly.
+ * Nothing becomes visible under a blob key before its digest and size have been checked.
+ */
+@Injectable()
+export class BlobIngest {
+  constructor(
+    @Inject(BLOB_STORE) private readonly store: BlobStore,
+    private readonly blobs: BlobRepository,
+    private readonly sessions: UploadSessionRepository,
+    private readonly hashes: UploadHashCache,
+  ) {}
+
+  /**
+   * Streams a whole blob straight to its final key, committing only if digest and length match.
+   * When the digest is already stored the body is only hashed (content-addressed: no rewrite).
+   */
+  async writeVerified(
+    repositoryId: number,
+    digest: ParsedDigest,
+    body: Readable | undefined,
+    expectedLength: number | undefined,
+  ): Promise<number> {
+    const full = `${digest.algorithm}:${digest.encoded}`;
+    const existing = await this.blobs.findBlob(full);
+    const hasher = body
+      ? digesting(body, newHash(digest.algorithm))
+      : emptyDigesting(digest.algorithm);
+    const writer = existing ? undefined : await this.store.createWriter(blobKeyOf(digest));
+    try {
+      if (writer) await writer.append(hasher);
+      else await pipeline(hasher, discard());
+      verify(hasher, full, digest.algorithm, expectedLength);
+      await writer?.commit();
+    } catch (e) {
+      await writer?.abort();
+      throw asUploadError(e);
+    }
+    await this.blobs.record(repositoryId, full, hasher.bytes);
+    return hasher.bytes;
+  }
+
+  /** Stores one chunk as its own object and advances the session; returns the new offset. */
+  async appendChunk(
+    session: UploadSessionEntity,
+    body: Readable,
+    range: ChunkRange | undefined,
+  ): Promise<number> {
+    if (range && range.start !== session.offset) throw outOfOrder(session);
+    const hash =
+      session.offset === 0 ? newHash('sha256') : this.hashes.take(session.id, session.offset);
+    const key = chunkKeyOf(session.id, session.chunkCount);
+    const hasher = digesting(body, hash);
+    try {
+      await this.store.put(key, hasher);
+    } catch (e) {
+      this.hashes.forget(session.id);
+      await this.store.delete(key).catch(() => undefined);
+      throw asUploadError(e);
+    }
+    const bytes = hasher.bytes;
+    const problem =
+      range && bytes !== range.end - range.start + 1
+        ? new OciError('BLOB_UPLOAD_INVALID', 'chunk length does not match Content-Range')
+        : bytes > 0 && !(await this.sessions.advance(session, bytes))
+          ? outOfOrder(session)
+          : undefined;
+    if (problem || bytes === 0) {
+      this.hashes.forget(session.id);
+      await this.store.delete(key).catch(() => undefined);
+      if (problem) throw problem;
+      if (hash) this.hashes.put(session.id, session.offset, hash);
+      return session.offset;
+    }
+    if (hash) this.hashes.put(session.id, session.offset + bytes, hash);
+    return session.offset + bytes;
+  }
+
+  /**
+   * Verifies the session's chunks against `digest` and installs them as the blob: one chunk is
+   * moved into place, several are streamed in order into one writer. Chunks are removed after.
+   */
+  async assemble(session: UploadSessionEntity, digest: ParsedDigest): Promise<number> {
+    const full = `${digest.algorithm}:${digest.encoded}`;
+    const finalKey = blobKeyOf(digest);
+    const chunkKeys = Array.from({ length: session.chunkCount }, (_, i) =>
+      chunkKeyOf(session.id, i),
+    );
+    const cached =
+      digest.algorithm === 'sha256' ? this.hashes.take(session.id, session.offset) : undefined;
+    const existing = await this.blobs.findBlob(full);
+    try {
+      if (cached) {
+        if (digestOf(cached, 'sha256') !== full) throw digestMismatch(full);
+        if (!existing) await this.install(chunkKeys, finalKey);
+      } else if (existing || chunkKeys.length <= 1) {
+        const hasher = await this.hashChunks(chunkKeys, digest.algorithm);
+        verify(hasher, full, digest.algorithm, session.offset);
+        if (!existing) await this.install(chunkKeys, finalKey);
+      } else {
+        await this.copyVerified(chunkKeys, finalKey, full, digest.algorithm, session.offset);
+      }
+    } catch (e) {
+      await this.discard(session);
+      throw asUploadError(e);
+    }
+    await this.blobs.record(session.repositoryId, full, session.offset);
+    await this.discard(session);
+    return session.offset;
+  }
+
+  /** Removes the session and its chunk objects; idempotent. */
+  async discard(session: UploadSessionEntity): Promise<void> {
+    this.hashes.forget(session.id);
+    await this.sessions.delete(session.id);
+    for (let i = 0; i < session.chunkCount; i++)
+      await this.store.delete(chunkKeyOf(session.id, i)).catch(() => undefined);
+  }
+
+  private async install(chunkKeys: string[], finalKey: string): Promise<void> {
+    if (chunkKeys.length === 0) {
+      await this.store.put(finalKey, new Uint8Array(0));
+    } else if (chunkKeys.length === 1) {
+      await this.store.move(chunkKeys[0], finalKey);
+    } else {
+      const writer = await this.store.createWriter(finalKey);
+      try {
+        for (const key of chunkKeys) await writer.append(await this.store.read(key));
+        await writer.commit();
+      } catch (e) {
+        await writer.abort();
+        throw e;
+      }
+    }
+  }
+
+  private async hashChunks(chunkKeys: string[], algorithm: string): Promise<DigestingStream> {
+    const hasher = new DigestingStream(newHash(algorithm));
+    for (const key of chunkKeys) {
+      for await (const chunk of await this.store.read(key)) {
+        hasher.bytes += (chunk as Buffer).length;
+        hasher.hash?.update(chunk as Buffer);
+      }
+    }
+    return hasher;
+  }
+
+  /** Copies the chunks into the final key, hashing on the way, and commits only on a match. */
+  private async copyVerified(
+    chunkKeys: string[],
+    finalKey: string,
+    digest: string,
+    algorithm: string,
+    size: number,
+  ): Promise<void> {
+    const hash = newHash(algorithm);
+    let bytes = 0;
+    const writer = await this.store.createWriter(finalKey);
+    try {
+      for (const key of chunkKeys) {
+        const hasher = digesting(await this.store.read(key), hash);
+        await writer.append(hasher);
+        bytes += hasher.bytes;
+      }
+      if (bytes !== size) throw sizeMismatch(bytes, size);
+      if (digestOf(hash, algorithm) !== digest) throw digestMismatch(digest);
+      await writer.commit();
+    } catch (e) {
+      await writer.abort();
+      throw e;
+    }
+  }
+}
+
+function verify(
+  hasher: DigestingStream,
+  digest: string,
+  algorithm: string,
+  expectedLength: number | undefined,
+): void {
+  if (expectedLength !== undefined && hasher.bytes !== expectedLength)
+    throw sizeMismatch(hasher.bytes, expectedLength);
+  if (!hasher.hash || digestOf(hasher.hash, algorithm) !== digest) throw digestMismatch(digest);
+}
+
+function emptyDigesting(algorithm: string): DigestingStream {
+  const hasher = new DigestingStream(newHash(algorithm));
+  hasher.end();
+  return hasher;
+}
+
+function discard(): Writable {
+  return new Writable({ write: (_chunk, _encoding, done) => done() });
+}
+
+const digestMismatch = (digest: string): OciError =>
+  new OciError('DIGEST_INVALID', 'content does not match the digest', { digest });
+
+const sizeMismatch = (got: number, expected: number): OciError =>
+  new OciError('SIZE_INVALID', `received ${got} bytes, expected ${expected}`);
+
+function outOfOrder(session: UploadSessionEntity): RegistryHttpError {
+  return new RegistryHttpError(
+    'BLOB_UPLOAD_INVALID',
+    `chunk must start at offset ${session.offset}`,
+    416,
+    { Range: uploadRange(session.offset) },
+  );
+}
+
+/** A client that hangs up mid-body is a bad upload, not a server fault. */
+function asUploadError(e: unknown): unknown {
+  if (e instanceof OciError) return e;
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
+  if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ABORT_ERR')
+    return new OciError('BLOB_UPLOAD_INVALID', 'upload body ended early');
+  return e;
+}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { OciError } from '@berth/oci';
+import { OutboxWriter, createEvent } from '@berth/platform/messaging';
+import type { ManifestEntity } from '../entities/manifest.entity';
+import { ManifestRepository } from '../repositories/manifest.repository';
+import { RepositoryResolver, projectOf } from '../repository-resolver';
+import { parseManifestReference } from './manifest-reference';
+import { REGISTRY_EVENT_SOURCE } from './put-manifest.usecase';
+
+export interface GetManifestCommand {
+  repository: string;
+  reference: string;
+  /** GET announces a pull (one outbox INSERT per request); HEAD does not. */
+  recordPull: boolean;
+  operator?: string;
+}
+
+/** GET/HEAD of a manifest by tag or digest. */
+@Injectable()
+export class GetManifestUseCase {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly resolver: RepositoryResolver,
+    private readonly manifests: ManifestRepository,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  async execute(cmd: GetManifestCommand): Promise<ManifestEntity> {
+    const reference = parseManifestReference(cmd.reference);
+    const repo = await this.resolver.existing(cmd.repository);
+    const manifest =
+      reference.kind === 'digest'
+        ? await this.manifests.findByDigest(repo.id, reference.digest)
+        : await this.manifests.findByTag(repo.id, reference.tag);
+    if (!manifest)
+      throw new OciError('MANIFEST_UNKNOWN', 'manifest unknown to registry', {
+        reference: cmd.reference,
+      });
+    if (cmd.recordPull) {
+      await this.outbox.append(
+        this.dataSource.manager,
+        createEvent(
+          'artifact.pulled',
+          {
+            project: projectOf(cmd.repository),
+            repository: cmd.repository,
+            digest: manifest.digest,
+            mediaType: manifest.mediaType,
+            ...(reference.kind === 'tag' ? { tag: reference.tag } : {}),
+            ...(cmd.operator === undefined ? {} : { operator: cmd.operator }),
+          },
+          REGISTRY_EVENT_SOURCE,
+        ),
+      );
+    }
+    return manifest;
+  }
+}
