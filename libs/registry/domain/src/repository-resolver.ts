@@ -31,6 +31,12 @@ export class RepositoryResolver {
     return repo;
   }
 
+  /** The repository, or undefined when it has never been pushed to. @throws NAME_INVALID */
+  async existingOrUndefined(name: string): Promise<RepositoryEntity | undefined> {
+    requireValidName(name);
+    return (await this.repositories.findByName(name)) ?? undefined;
+  }
+
   /** The repository if it exists; otherwise checks its project exists and returns undefined. */
   async beforePush(name: string): Promise<{ repository?: RepositoryEntity; projectId: number }> {
     requireValidName(name);

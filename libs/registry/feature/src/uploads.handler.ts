@@ -58,11 +58,14 @@ export class UploadsHandler {
         return void this.progress(reply.status(202), location, uploadId, offset).send();
       }
       case 'PUT': {
+        const range = parseChunkRange(req.headers['content-range']);
+        if (range === 'invalid') throw new OciError('BLOB_UPLOAD_INVALID', 'invalid Content-Range');
         const digest = await this.completeUpload.execute({
           repository: name,
           uploadId,
           digest: queryValue(req, 'digest'),
           body: requestBody(req),
+          range,
           contentLength: requestLength(req),
         });
         return void this.created(reply, name, digest);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { BlobIngest } from '../uploads/blob-ingest';
+import { RegistryHttpError } from '../registry.error';
+import { BlobIngest, type ChunkRange } from '../uploads/blob-ingest';
 import { requireDigest } from '../uploads/blob-keys';
 import { UploadLock } from '../uploads/upload-lock';
 import { UploadSessionLookup } from './upload-session.lookup';
@@ -11,6 +12,8 @@ export interface CompleteUploadCommand {
   digest: string | undefined;
   /** An optional last chunk. */
   body?: Readable;
+  /** From `Content-Range` of the last chunk, when the client sends one. */
+  range?: ChunkRange;
   contentLength?: number;
 }
 
@@ -28,7 +31,7 @@ export class CompleteUploadUseCase {
     const digest = requireDigest(cmd.digest);
     await this.lock.run(cmd.uploadId, async () => {
       let session = await this.lookup.find(cmd.repository, cmd.uploadId);
-      if (session.chunkCount === 0 && cmd.body) {
+      if (session.chunkCount === 0 && cmd.body && (!cmd.range || cmd.range.start === 0)) {
         // POST then PUT with the whole body: stream straight to the blob, no chunk in between.
         try {
           await this.ingest.writeVerified(
@@ -43,8 +46,10 @@ export class CompleteUploadUseCase {
         return;
       }
       if (cmd.body) {
-        await this.ingest.appendChunk(session, cmd.body, undefined).catch(async (e: unknown) => {
-          await this.ingest.discard(session);
+        await this.ingest.appendChunk(session, cmd.body, cmd.range).catch(async (e: unknown) => {
+          // An out-of-order chunk leaves the session as it was, so the client can resume it.
+          if (!(e instanceof RegistryHttpError && e.status === 416))
+            await this.ingest.discard(session);
           throw e;
         });
         session = await this.lookup.find(cmd.repository, cmd.uploadId);

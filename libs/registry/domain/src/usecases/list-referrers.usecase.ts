@@ -24,8 +24,9 @@ export class ListReferrersUseCase {
     artifactType?: string,
   ): Promise<ReferrersIndex> {
     requireDigest(subject);
-    const repo = await this.resolver.existing(repository);
-    const rows = await this.manifests.referrers(repo.id, subject, artifactType);
+    // A repository nothing was pushed to has no referrers yet: the spec wants an empty index, not 404.
+    const repo = await this.resolver.existingOrUndefined(repository);
+    const rows = repo ? await this.manifests.referrers(repo.id, subject, artifactType) : [];
     return {
       schemaVersion: 2,
       mediaType: MediaType.ociIndex,
