@@ -12,7 +12,9 @@ pkg=${!pkg_var:-} version=${!ver_var:-}
 [[ -n $pkg && -n $version ]] || die "no pin for $name in tools/versions.env ($pkg_var, $ver_var)"
 
 gobin=$(go env GOPATH)/bin
-bin=$gobin/$(basename "$pkg")
+# `go install` names the binary after the last path element, skipping a major-version suffix (/v12).
+bin_name=$(basename "$pkg"); [[ $bin_name =~ ^v[0-9]+$ ]] && bin_name=$(basename "$(dirname "$pkg")")
+bin=$gobin/$bin_name
 stamp=$bin.version
 if [[ -x $bin && $(cat "$stamp" 2>/dev/null) == "$pkg@$version" ]]; then echo "$bin"; exit 0; fi
 mkdir -p "$STATE_DIR"

@@ -25,7 +25,7 @@ export type MessagingSettings =
 export interface BerthConfig {
   http: { host: string; port: number; externalUrl: string };
   /** Token service: where its JWKS is fetched from (the auth app; this process itself when all-in-one). */
-  auth: { url: string; tokenTtlSeconds: number; issuer: string };
+  auth: { url: string; realm: string; tokenTtlSeconds: number; issuer: string };
   dataDir: string;
   adminPassword?: string;
   logLevel: RawConfig['BERTH_LOG_LEVEL'];
@@ -70,6 +70,9 @@ function toBerthConfig(c: RawConfig): BerthConfig {
   const dataDir = path.resolve(c.BERTH_DATA_DIR);
   const loopbackHost =
     c.BERTH_HTTP_HOST === '0.0.0.0' || c.BERTH_HTTP_HOST === '::' ? 'localhost' : c.BERTH_HTTP_HOST;
+  const externalUrl = (
+    c.BERTH_EXTERNAL_URL ?? `http://${loopbackHost}:${c.BERTH_HTTP_PORT}`
+  ).replace(/\/+$/, '');
   const messaging = {
     maxDeliver: c.BERTH_EVENTS_MAX_DELIVER,
     backoffMs: c.BERTH_EVENTS_BACKOFF_MS,
@@ -78,16 +81,15 @@ function toBerthConfig(c: RawConfig): BerthConfig {
     http: {
       host: c.BERTH_HTTP_HOST,
       port: c.BERTH_HTTP_PORT,
-      externalUrl: (c.BERTH_EXTERNAL_URL ?? `http://${loopbackHost}:${c.BERTH_HTTP_PORT}`).replace(
-        /\/+$/,
-        '',
-      ),
+      externalUrl,
     },
     auth: {
       url: (
         c.BERTH_AUTH_URL ??
         `http://${loopbackHost === 'localhost' ? '127.0.0.1' : loopbackHost}:${c.BERTH_HTTP_PORT}`
       ).replace(/\/+$/, ''),
+      // Behind one ingress the token endpoint shares the registry's URL; without one, say where it is.
+      realm: c.BERTH_TOKEN_REALM ?? `${externalUrl}/service/token`,
       tokenTtlSeconds: c.BERTH_TOKEN_TTL_SECONDS,
       issuer: 'berth-token-issuer',
     },

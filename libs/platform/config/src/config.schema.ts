@@ -22,6 +22,7 @@ export const configSchema = z
     BERTH_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
     BERTH_EXTERNAL_URL: optionalUrl(['http', 'https']),
     BERTH_AUTH_URL: optionalUrl(['http', 'https']),
+    BERTH_TOKEN_REALM: optionalUrl(['http', 'https']),
     BERTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1800),
     BERTH_LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

@@ -1,3 +1,6 @@
 export * from './real-dependencies';
 export * from './ports';
 export * from './processes';
+export * from './oci-tools';
+export * from './oci-layout';
+export * from './berth-instance';

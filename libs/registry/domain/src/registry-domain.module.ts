@@ -8,6 +8,7 @@ import { RepositoryEntity } from './entities/repository.entity';
 import { TagEntity } from './entities/tag.entity';
 import { UploadSessionEntity } from './entities/upload-session.entity';
 import { Registry1764000002000 } from './migrations/1764000002000-registry';
+import { UploadChunkTokens1764000002001 } from './migrations/1764000002001-upload-chunk-tokens';
 import { BlobRepository } from './repositories/blob.repository';
 import { ManifestRepository } from './repositories/manifest.repository';
 import { RepositoryRepository } from './repositories/repository.repository';
@@ -43,7 +44,7 @@ export const registryDatabaseParts: DataSourceParts = {
     TagEntity,
     UploadSessionEntity,
   ],
-  migrations: [Registry1764000002000],
+  migrations: [Registry1764000002000, UploadChunkTokens1764000002001],
 };
 
 const useCases = [

@@ -50,11 +50,7 @@ export class RegistryAuthorizer {
       'access to the requested resource is not authorized',
       undefined,
       {
-        'WWW-Authenticate': bearerChallenge(
-          this.config.http.externalUrl,
-          scope,
-          'insufficient_scope',
-        ),
+        'WWW-Authenticate': bearerChallenge(this.config.auth.realm, scope, 'insufficient_scope'),
       },
     );
   }

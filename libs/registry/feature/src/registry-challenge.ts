@@ -3,12 +3,13 @@ export const REGISTRY_TOKEN_SERVICE = 'berth-registry';
 
 /** The Docker token-auth challenge that sends clients to the auth app's token endpoint. */
 export function bearerChallenge(
-  externalUrl: string,
+  /** The token endpoint's URL (`config.auth.realm`). */
+  realm: string,
   scope?: string,
   /** `insufficient_scope` when a valid token lacks the access (Docker token spec, RFC 6750 §3.1). */
   error?: 'insufficient_scope',
 ): string {
-  const parts = [`realm="${externalUrl}/service/token"`, `service="${REGISTRY_TOKEN_SERVICE}"`];
+  const parts = [`realm="${realm}"`, `service="${REGISTRY_TOKEN_SERVICE}"`];
   if (scope) parts.push(`scope="${scope}"`);
   if (error) parts.push(`error="${error}"`);
   return `Bearer ${parts.join(',')}`;

@@ -144,7 +144,12 @@ export function transportSuite(options: TransportSuiteOptions): void {
     async function startConsumer(consumer: string): Promise<INestApplication> {
       const config: BerthConfig = {
         http: { host: '127.0.0.1', port: 0, externalUrl: 'http://127.0.0.1' },
-        auth: { url: 'http://127.0.0.1', tokenTtlSeconds: 300, issuer: 'test' },
+        auth: {
+          url: 'http://127.0.0.1',
+          realm: 'http://127.0.0.1/service/token',
+          tokenTtlSeconds: 300,
+          issuer: 'test',
+        },
         dataDir: '/nonexistent',
         logLevel: 'error',
         database: t.database,

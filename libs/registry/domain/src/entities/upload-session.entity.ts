@@ -20,6 +20,13 @@ export class UploadSessionEntity {
   @Column({ name: 'chunk_count', type: 'integer' })
   chunkCount!: number;
 
+  /**
+   * Space-separated token of each chunk in order (part of its key). Sessions begun before
+   * tokens existed have fewer tokens than chunks: their first chunks have untokened keys.
+   */
+  @Column({ name: 'chunk_tokens', type: 'text' })
+  chunkTokens!: string;
+
   @Column({ name: 'created_at', type: 'varchar', length: 32 })
   createdAt!: string;
 

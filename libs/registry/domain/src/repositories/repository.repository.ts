@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, MoreThan } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { RepositoryEntity } from '../entities/repository.entity';
+import { inByteOrder } from './byte-order';
 
 @Injectable()
 export class RepositoryRepository {
@@ -24,12 +25,13 @@ export class RepositoryRepository {
 
   /** Names after `last` in lexical order, at most `limit`. */
   async listNames(last: string | undefined, limit: number): Promise<string[]> {
-    const rows = await this.dataSource.getRepository(RepositoryEntity).find({
-      select: { name: true },
-      where: last === undefined ? {} : { name: MoreThan(last) },
-      order: { name: 'ASC' },
-      take: limit,
-    });
+    const name = inByteOrder(this.dataSource, 'r.name');
+    const query = this.dataSource
+      .getRepository(RepositoryEntity)
+      .createQueryBuilder('r')
+      .select('r.name', 'name');
+    if (last !== undefined) query.where(`${name} > :last`, { last });
+    const rows = await query.orderBy(name, 'ASC').limit(limit).getRawMany<{ name: string }>();
     return rows.map((r) => r.name);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, MoreThan, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { TagEntity } from '../entities/tag.entity';
+import { inByteOrder } from './byte-order';
 
 @Injectable()
 export class TagRepository {
@@ -29,12 +30,14 @@ export class TagRepository {
 
   /** Tag names after `last` in lexical order, at most `limit`. */
   async list(repositoryId: number, last: string | undefined, limit: number): Promise<string[]> {
-    const rows = await this.dataSource.getRepository(TagEntity).find({
-      select: { name: true },
-      where: last === undefined ? { repositoryId } : { repositoryId, name: MoreThan(last) },
-      order: { name: 'ASC' },
-      take: limit,
-    });
+    const name = inByteOrder(this.dataSource, 't.name');
+    const query = this.dataSource
+      .getRepository(TagEntity)
+      .createQueryBuilder('t')
+      .select('t.name', 'name')
+      .where('t.repository_id = :repositoryId', { repositoryId });
+    if (last !== undefined) query.andWhere(`${name} > :last`, { last });
+    const rows = await query.orderBy(name, 'ASC').limit(limit).getRawMany<{ name: string }>();
     return rows.map((r) => r.name);
   }
 }

@@ -13,6 +13,7 @@ export class UploadSessionRepository {
       repositoryId,
       offset: 0,
       chunkCount: 0,
+      chunkTokens: '',
       createdAt: now,
       updatedAt: now,
     };
@@ -25,15 +26,16 @@ export class UploadSessionRepository {
   }
 
   /**
-   * Records one more chunk if nobody else moved the session meanwhile (compare-and-set on the
-   * offset and chunk count, so two replicas cannot both append the same chunk).
+   * Records one more chunk, stored under `token`, if nobody else moved the session meanwhile
+   * (compare-and-set on the offset and chunk count, so two replicas cannot both append there).
    */
-  async advance(session: UploadSessionEntity, bytes: number): Promise<boolean> {
+  async advance(session: UploadSessionEntity, bytes: number, token: string): Promise<boolean> {
     const result = await this.dataSource.getRepository(UploadSessionEntity).update(
       { id: session.id, offset: session.offset, chunkCount: session.chunkCount },
       {
         offset: session.offset + bytes,
         chunkCount: session.chunkCount + 1,
+        chunkTokens: session.chunkTokens === '' ? token : `${session.chunkTokens} ${token}`,
         updatedAt: new Date().toISOString(),
       },
     );

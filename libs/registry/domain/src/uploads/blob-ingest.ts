@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Hash } from 'node:crypto';
+import { randomBytes, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
@@ -9,7 +9,7 @@ import type { UploadSessionEntity } from '../entities/upload-session.entity';
 import { RegistryHttpError } from '../registry.error';
 import { BlobRepository } from '../repositories/blob.repository';
 import { UploadSessionRepository } from '../repositories/upload-session.repository';
-import { blobKeyOf, chunkKeyOf } from './blob-keys';
+import { blobKeyOf, chunkKeyOf, chunkKeysOf, uploadPrefixOf } from './blob-keys';
 import { DigestingStream, digesting, newHash } from './digesting.stream';
 import { UploadHashCache } from './upload-hash.cache';
 
@@ -77,7 +77,8 @@ export class BlobIngest {
     if (range && range.start !== session.offset) throw outOfOrder(session);
     const hash =
       session.offset === 0 ? newHash('sha256') : this.hashes.take(session.id, session.offset);
-    const key = chunkKeyOf(session.id, session.chunkCount);
+    const token = randomBytes(8).toString('hex');
+    const key = chunkKeyOf(session.id, session.chunkCount, token);
     const hasher = digesting(body, hash);
     try {
       await this.store.put(key, hasher);
@@ -90,7 +91,7 @@ export class BlobIngest {
     const problem =
       range && bytes !== range.end - range.start + 1
         ? new OciError('BLOB_UPLOAD_INVALID', 'chunk length does not match Content-Range')
-        : bytes > 0 && !(await this.sessions.advance(session, bytes))
+        : bytes > 0 && !(await this.sessions.advance(session, bytes, token))
           ? outOfOrder(session)
           : undefined;
     if (problem || bytes === 0) {
@@ -111,9 +112,7 @@ export class BlobIngest {
   async assemble(session: UploadSessionEntity, digest: ParsedDigest): Promise<number> {
     const full = `${digest.algorithm}:${digest.encoded}`;
     const finalKey = blobKeyOf(digest);
-    const chunkKeys = Array.from({ length: session.chunkCount }, (_, i) =>
-      chunkKeyOf(session.id, i),
-    );
+    const chunkKeys = chunkKeysOf(session);
     const cached =
       digest.algorithm === 'sha256' ? this.hashes.take(session.id, session.offset) : undefined;
     const existing = await this.blobs.findBlob(full);
@@ -137,12 +136,17 @@ export class BlobIngest {
     return session.offset;
   }
 
-  /** Removes the session and its chunk objects; idempotent. */
+  /** Removes the session and its chunk objects, including any a crashed append left; idempotent. */
   async discard(session: UploadSessionEntity): Promise<void> {
     this.hashes.forget(session.id);
     await this.sessions.delete(session.id);
-    for (let i = 0; i < session.chunkCount; i++)
-      await this.store.delete(chunkKeyOf(session.id, i)).catch(() => undefined);
+    const keys = new Set(chunkKeysOf(session));
+    try {
+      for await (const key of this.store.list(uploadPrefixOf(session.id))) keys.add(key);
+    } catch {
+      // Listing is only for strays; the recorded chunks are removed regardless.
+    }
+    for (const key of keys) await this.store.delete(key).catch(() => undefined);
   }
 
   private async install(chunkKeys: string[], finalKey: string): Promise<void> {

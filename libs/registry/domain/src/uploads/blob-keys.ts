@@ -5,9 +5,31 @@ export function blobKeyOf(digest: ParsedDigest): string {
   return `blobs/${digest.algorithm}/${digest.encoded.slice(0, 2)}/${digest.encoded}`;
 }
 
-/** One PATCH body of an upload session; zero-padded so listings sort in upload order. */
-export function chunkKeyOf(uploadId: string, seq: number): string {
-  return `uploads/${uploadId}/${String(seq).padStart(6, '0')}`;
+/** Where an upload session's chunks live. */
+export function uploadPrefixOf(uploadId: string): string {
+  return `uploads/${uploadId}/`;
+}
+
+/**
+ * One PATCH body of an upload session; zero-padded so listings sort in upload order. The token
+ * is unique per attempt: two replicas storing a chunk for the same offset write different keys,
+ * and the one that loses the session's compare-and-set removes only its own.
+ */
+export function chunkKeyOf(uploadId: string, seq: number, token?: string): string {
+  return `${uploadPrefixOf(uploadId)}${String(seq).padStart(6, '0')}${token ? `-${token}` : ''}`;
+}
+
+/** The keys of a session's recorded chunks, in order. */
+export function chunkKeysOf(session: {
+  id: string;
+  chunkCount: number;
+  chunkTokens: string;
+}): string[] {
+  const tokens = session.chunkTokens.split(' ').filter((t) => t !== '');
+  const untokened = session.chunkCount - tokens.length;
+  return Array.from({ length: session.chunkCount }, (_, i) =>
+    chunkKeyOf(session.id, i, i < untokened ? undefined : tokens[i - untokened]),
+  );
 }
 
 /** Parses a digest a client sent, or throws DIGEST_INVALID. */

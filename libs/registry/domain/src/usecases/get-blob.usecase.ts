@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { OciError } from '@berth/oci';
 import {
   BLOB_STORE,
+  BlobNotFoundError,
   RangeNotSatisfiableError,
   parseRangeHeader,
   type BlobStore,
@@ -44,8 +45,7 @@ export class GetBlobUseCase {
     const parsed = requireDigest(cmd.digest);
     const repo = await this.resolver.existing(cmd.repository);
     const blob = await this.blobs.findLinked(repo.id, cmd.digest);
-    if (!blob)
-      throw new OciError('BLOB_UNKNOWN', 'blob unknown to registry', { digest: cmd.digest });
+    if (!blob) throw blobUnknown(cmd.digest);
     const key = blobKeyOf(parsed);
     let range: ResolvedByteRange | undefined;
     try {
@@ -62,7 +62,17 @@ export class GetBlobUseCase {
       const url = await this.store.presignedGetUrl(key, cmd.redirectTtlSeconds);
       if (url) return { ...result, redirectUrl: url };
     }
-    result.body = await this.store.read(key, range && { start: range.start, end: range.end });
+    try {
+      result.body = await this.store.read(key, range && { start: range.start, end: range.end });
+    } catch (e) {
+      // Recorded but gone from storage (lost, or removed by hand): the client sees an unknown blob.
+      if (e instanceof BlobNotFoundError) throw blobUnknown(cmd.digest);
+      throw e;
+    }
     return result;
   }
+}
+
+function blobUnknown(digest: string): OciError {
+  return new OciError('BLOB_UNKNOWN', 'blob unknown to registry', { digest });
 }

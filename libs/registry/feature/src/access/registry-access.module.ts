@@ -13,7 +13,7 @@ import { TokenRegistryAccess } from './token-registry-access';
       inject: [BERTH_CONFIG],
       useFactory: (config: BerthConfig) =>
         new TokenRegistryAccess({
-          externalUrl: config.http.externalUrl,
+          realm: config.auth.realm,
           issuer: config.auth.issuer,
           keys: new JwksClient(`${config.auth.url}${TOKEN_JWKS_PATH}`).resolve,
         }),

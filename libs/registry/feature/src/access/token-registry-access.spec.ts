@@ -11,7 +11,7 @@ function setup() {
   let now = NOW * 1000;
   let lookups = 0;
   const access = new TokenRegistryAccess({
-    externalUrl: 'https://registry.example',
+    realm: 'https://registry.example/service/token',
     issuer: 'berth-token-issuer',
     keys: (kid) => {
       lookups += 1;

@@ -7,7 +7,8 @@ import { VerifiedTokenCache } from './verified-token.cache';
 
 export interface TokenRegistryAccessOptions {
   /** Base URL clients reach the registry at; the challenge's realm is built from it. */
-  externalUrl: string;
+  /** Token endpoint named in challenges. */
+  realm: string;
   issuer: string;
   /** Trusted keys, usually a JwksClient's `resolve`. */
   keys: KeyResolver;
@@ -58,7 +59,7 @@ export class TokenRegistryAccess implements RegistryAccess {
 
   private unauthorized(scope: string | undefined): OciError {
     return new OciError('UNAUTHORIZED', 'authentication required', undefined, {
-      'WWW-Authenticate': bearerChallenge(this.options.externalUrl, scope),
+      'WWW-Authenticate': bearerChallenge(this.options.realm, scope),
     });
   }
 }

@@ -12,7 +12,7 @@ export const TEST_ADMIN_TOKEN = 'test-admin';
 export const TEST_READER_TOKEN = 'test-reader';
 
 /** Grants everything to `Bearer test-admin`; anything else gets the challenge. For tests only. */
-export function testRegistryAccess(externalUrl = 'http://registry.test'): Provider {
+export function testRegistryAccess(realm = 'http://registry.test/service/token'): Provider {
   const access: RegistryAccess = {
     async authenticate(authorization, scope): Promise<RegistryPrincipal> {
       if (authorization === `Bearer ${TEST_ADMIN_TOKEN}`) {
@@ -27,7 +27,7 @@ export function testRegistryAccess(externalUrl = 'http://registry.test'): Provid
           access: [{ type: 'repository', name: 'library/readonly', actions: ['pull'] }],
         };
       throw new OciError('UNAUTHORIZED', 'authentication required', undefined, {
-        'WWW-Authenticate': bearerChallenge(externalUrl, scope),
+        'WWW-Authenticate': bearerChallenge(realm, scope),
       });
     },
   };
