@@ -905,6 +905,59 @@ describe.each([sqliteFilesystem(), postgresS3()])('OCI distribution API ($name)'
         code: 'NAME_UNKNOWN',
       },
       {
+        name: 'chunk out of order',
+        run: async () => {
+          const post = await req('/v2/library/hostile/blobs/uploads/', { method: 'POST' });
+          return req(abs(post.headers.get('location')), {
+            method: 'PATCH',
+            headers: { 'Content-Range': '5-9' },
+            body: 'later',
+          });
+        },
+        status: 416,
+        code: 'BLOB_UPLOAD_INVALID',
+      },
+      {
+        name: 'chunk whose Content-Range disagrees with its body length',
+        run: async () => {
+          const post = await req('/v2/library/hostile/blobs/uploads/', { method: 'POST' });
+          return req(abs(post.headers.get('location')), {
+            method: 'PATCH',
+            headers: { 'Content-Range': '0-99' },
+            body: 'ten bytes!',
+          });
+        },
+        status: 400,
+        code: 'BLOB_UPLOAD_INVALID',
+      },
+      {
+        name: 'Range past the end of a blob',
+        run: async () => {
+          const digest = sha256('short blob');
+          await req(`/v2/library/hostile/blobs/uploads/?digest=${digest}`, {
+            method: 'POST',
+            body: 'short blob',
+          });
+          return req(`/v2/library/hostile/blobs/${digest}`, {
+            headers: { Range: 'bytes=100-200' },
+          });
+        },
+        status: 416,
+        code: 'SIZE_INVALID',
+      },
+      {
+        name: 'a token for another repository',
+        run: () =>
+          req(`/v2/library/not-readonly/blobs/uploads/?digest=${sha256('stolen')}`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${TEST_READER_TOKEN}` },
+            body: 'stolen',
+          }),
+        status: 401,
+        code: 'UNAUTHORIZED',
+        absent: sha256('stolen'),
+      },
+      {
         name: 'unsupported method on a manifest',
         run: () => req('/v2/library/x/manifests/latest', { method: 'POST' }),
         status: 405,
