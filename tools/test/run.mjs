@@ -71,6 +71,9 @@ function vitest(project) {
 const wants = (stage) => only.length === 0 || only.includes(stage);
 fs.mkdirSync(resultsDir, { recursive: true });
 
+// The boundary rule reads Nx's cached project graph and is skipped without one: compute it first.
+if (wants('lint'))
+  check('nx project graph', run(bin('nx'), ['show', 'projects', '--json'], { NX_DAEMON: 'false' }));
 if (wants('lint'))
   check('eslint (boundaries, style)', run(bin('eslint'), ['--max-warnings=0', '.']));
 if (wants('lint'))
