@@ -50,9 +50,10 @@ function vitest(project) {
   const report = JSON.parse(fs.readFileSync(out, 'utf8'));
   passed += report.numPassedTests;
   failed += report.numFailedTests;
-  // A file that fails to load has no tests to count; count the file as a failure.
+  // A file that fails without a failed test (it did not load, or a beforeAll hook threw and its
+  // tests were skipped) counts as one failure, with the file's own message.
   const brokenFiles = report.testResults.filter(
-    (f) => f.status === 'failed' && f.assertionResults.length === 0,
+    (f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
   );
   failed += brokenFiles.length;
   for (const f of report.testResults) {
@@ -60,7 +61,9 @@ function vitest(project) {
       if (a.status === 'failed') failures.push(`${project}: ${a.fullName}`);
   }
   for (const f of brokenFiles)
-    failures.push(`${project}: ${path.relative(root, f.name)} did not load`);
+    failures.push(
+      `${project}: ${path.relative(root, f.name)}: ${String(f.message).split('\n')[0]}`,
+    );
   if (!ok && report.numFailedTests === 0 && brokenFiles.length === 0)
     check(`vitest ${project} exit status`, false);
   console.log(

@@ -5,7 +5,7 @@ import { Client as PgClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ensureDependencies,
-  freePort,
+  freePortRange,
   spawnProcess,
   waitFor,
   waitForExit,
@@ -33,9 +33,7 @@ describe('distributed mode', () => {
     await pg.query(`CREATE DATABASE ${database}`);
     await pg.end();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-dist-'));
-    // Eight consecutive free ports: probe from a random base until all are free.
-    basePort = await freePort();
-    while (basePort + apps.length > 65535) basePort = await freePort();
+    basePort = await freePortRange(apps.length);
     platform = spawnProcess('npm', ['run', '--silent', 'start:distributed'], {
       cwd: workspaceRoot,
       env: {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client as PgClient } from 'pg';
-import { freePort, waitFor } from './ports';
+import { freePort, freePortRange, waitFor } from './ports';
 import { spawnProcess, waitForExit, type SpawnedProcess } from './processes';
 import { ociTool, type RegistryEndpoint } from './oci-tools';
 import { ensureDependencies, workspaceRoot } from './real-dependencies';
@@ -118,8 +118,7 @@ export async function startBerth(
       await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await c.end();
     };
-    port = await freePort();
-    while (port + 8 > 65535) port = await freePort();
+    port = await freePortRange(8);
     proc = spawnProcess('bash', ['tools/run/distributed.sh'], {
       cwd: workspaceRoot,
       env: {

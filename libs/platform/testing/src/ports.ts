@@ -1,17 +1,33 @@
 import * as net from 'node:net';
 
-/** A free TCP port on loopback, chosen by the kernel. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+// Test servers take ports below the kernel's ephemeral range (32768 and up), so the many outgoing
+// connections a test run makes cannot grab a port between our check and the server's bind.
+const LOW = 20_000;
+const HIGH = 32_000;
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = net.createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+/** The first of `count` consecutive free TCP ports on loopback. */
+export async function freePortRange(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const base = LOW + Math.floor(Math.random() * (HIGH - LOW - count));
+    let free = true;
+    for (let p = base; free && p < base + count; p++) free = await isFree(p);
+    if (free) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports between ${LOW} and ${HIGH}`);
+}
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return freePortRange(1);
 }
 
 /** Polls until fn resolves truthy or the deadline passes. */
