@@ -1,6 +1,22 @@
 import { Module } from '@nestjs/common';
+import { ApiRouteTable } from './api-route-table';
+import { FallbackController } from './fallback.controller';
+import { HealthController } from './health.controller';
+import { OpenApiController } from './openapi.controller';
 import { PingController } from './ping.controller';
+import { SystemInfoController } from './systeminfo.controller';
 
 /** The Harbor-compatible management API under /api/v2.0. */
-@Module({ controllers: [PingController] })
+@Module({
+  controllers: [
+    PingController,
+    HealthController,
+    SystemInfoController,
+    OpenApiController,
+    // Last, so its wildcard is declared after every real route (Fastify prefers static anyway).
+    FallbackController,
+  ],
+  providers: [ApiRouteTable],
+  exports: [ApiRouteTable],
+})
 export class ApiFeatureModule {}

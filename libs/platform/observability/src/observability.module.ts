@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule, type Provider } from '@nestjs/commo
 import { HealthController } from './health.controller';
 import { BerthMetrics } from './metrics';
 import type { BerthLogger } from './logger';
+import { READINESS_INDICATORS } from './readiness';
 
 export const BERTH_LOGGER = Symbol('BERTH_LOGGER');
 
@@ -25,7 +26,8 @@ export class ObservabilityModule {
       module: ObservabilityModule,
       controllers: [HealthController],
       providers,
-      exports: [BERTH_LOGGER, BerthMetrics],
+      // READINESS_INDICATORS too, so feature modules can report health in their own API's shape.
+      exports: [BERTH_LOGGER, BerthMetrics, READINESS_INDICATORS],
     };
   }
 }
