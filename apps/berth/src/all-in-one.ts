@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '@berth/platform/runtime';
 import { ApiFeatureModule } from '@berth/api/feature';
 import { AuthFeatureModule, authDatabaseParts } from '@berth/auth/feature';
+import { identityDatabaseParts } from '@berth/identity/domain';
 import { NotifierFeatureModule } from '@berth/notifier/feature';
 import { PortalFeatureModule } from '@berth/portal/feature';
 import { projectsDatabaseParts } from '@berth/projects/domain';
@@ -23,5 +24,10 @@ export const allInOne: ServiceDefinition = {
     NotifierFeatureModule,
     PortalFeatureModule,
   ],
-  databaseParts: [authDatabaseParts, projectsDatabaseParts, registryDatabaseParts],
+  databaseParts: [
+    authDatabaseParts,
+    identityDatabaseParts,
+    projectsDatabaseParts,
+    registryDatabaseParts,
+  ],
 };

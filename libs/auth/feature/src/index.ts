@@ -4,3 +4,10 @@ export * from './password-hash';
 export * from './ensure-admin.usecase';
 export * from './token/granted-access';
 export * from './token/principal';
+// The request authentication API controllers use, from the shared identity domain.
+export {
+  AuthenticatedGuard,
+  CurrentAuthentication,
+  RequestAuthenticator,
+  type RequestAuthentication,
+} from '@berth/identity/domain';

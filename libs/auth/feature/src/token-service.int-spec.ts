@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_JWKS_PATH, type RegistryTokenClaims } from '@berth/contracts';
 import { JwksClient, generateSigningKey, jwkThumbprint, verifyJwt } from '@berth/platform/jwt';
+import { identityDatabaseParts } from '@berth/identity/domain';
 import { startService, type RunningService } from '@berth/platform/runtime';
 import { freePort } from '@berth/platform/testing';
 import { AuthFeatureModule } from './auth-feature.module';
@@ -24,7 +25,11 @@ describe('token service (auth app booted with startService)', () => {
 
   const boot = async (): Promise<RunningService> =>
     startService(
-      { name: 'auth', features: [AuthFeatureModule], databaseParts: [authDatabaseParts] },
+      {
+        name: 'auth',
+        features: [AuthFeatureModule],
+        databaseParts: [authDatabaseParts, identityDatabaseParts],
+      },
       {
         BERTH_HTTP_PORT: String(port),
         BERTH_HTTP_HOST: '127.0.0.1',

@@ -9,8 +9,16 @@ const requested: RegistryAccessEntry[] = [
 ];
 
 describe('grantedAccess', () => {
-  it('grants the system admin everything requested', () => {
-    expect(grantedAccess({ kind: 'admin', subject: 'admin' }, requested)).toEqual(requested);
+  it('grants a system admin everything requested', () => {
+    expect(
+      grantedAccess({ kind: 'user', id: 1, username: 'admin', sysadmin: true }, requested),
+    ).toEqual(requested);
+  });
+
+  it('grants a user without roles nothing yet', () => {
+    expect(
+      grantedAccess({ kind: 'user', id: 2, username: 'alice', sysadmin: false }, requested),
+    ).toEqual([]);
   });
 
   it('grants anonymous callers nothing', () => {

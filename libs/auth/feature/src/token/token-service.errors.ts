@@ -1,7 +1,7 @@
 /** A refusal by the token service, rendered by TokenServiceErrorFilter; never a 500. */
 export class TokenServiceError extends Error {
   constructor(
-    readonly status: 400 | 401,
+    readonly status: 400 | 401 | 429,
     readonly body: Record<string, unknown>,
     readonly headers: Record<string, string> = {},
   ) {
@@ -14,6 +14,17 @@ export class TokenServiceError extends Error {
     const headers: Record<string, string> =
       status === 401 ? { 'WWW-Authenticate': 'Basic realm="berth"' } : {};
     return new TokenServiceError(status, { errors: [{ code, message }] }, headers);
+  }
+
+  /** Too many failed logins for this account or address: 429 with `Retry-After`. */
+  static throttled(retryAfterSeconds: number): TokenServiceError {
+    return new TokenServiceError(
+      429,
+      {
+        errors: [{ code: 'TOO_MANY_REQUESTS', message: 'too many failed logins; try again later' }],
+      },
+      { 'Retry-After': String(retryAfterSeconds) },
+    );
   }
 
   /** RFC 6749 §5.2 style, for the OAuth2 POST form. */

@@ -5,6 +5,7 @@ import {
   Header,
   Headers,
   HttpCode,
+  Ip,
   Post,
   Query,
   UseFilters,
@@ -12,7 +13,7 @@ import {
 import { TOKEN_JWKS_PATH } from '@berth/contracts';
 import type { JwkSet } from '@berth/platform/jwt';
 import { SigningKeyCache } from '../signing-keys/signing-key.cache';
-import { AuthenticateAdminUseCase } from './authenticate-admin.usecase';
+import { VerifyCredentialsUseCase } from '@berth/identity/domain';
 import { IssueRegistryTokenUseCase } from './issue-registry-token.usecase';
 import { ANONYMOUS, type Principal } from './principal';
 import { parseGetTokenRequest, parsePostTokenRequest, type TokenRequest } from './token-request';
@@ -27,14 +28,14 @@ export interface TokenResponse {
 }
 
 /**
- * The Docker token service. No login throttling yet: each attempt costs a ~30 ms scrypt;
- * per-client rate limits come with users and robots.
+ * The Docker token service. Any local user may get a token, with their password or CLI
+ * secret; repeated failures are throttled per account and per address (429).
  */
 @Controller()
 @UseFilters(TokenServiceErrorFilter)
 export class TokenController {
   constructor(
-    private readonly authenticate: AuthenticateAdminUseCase,
+    private readonly verify: VerifyCredentialsUseCase,
     private readonly issue: IssueRegistryTokenUseCase,
     private readonly keys: SigningKeyCache,
   ) {}
@@ -44,15 +45,16 @@ export class TokenController {
   async getToken(
     @Query() query: unknown,
     @Headers('authorization') authorization: unknown,
+    @Ip() source: string,
   ): Promise<TokenResponse> {
-    return this.respond(parseGetTokenRequest(query, authorization));
+    return this.respond(parseGetTokenRequest(query, authorization), source);
   }
 
   @Post('service/token')
   @HttpCode(200) // RFC 6749 §5.1: a token response is 200, not Nest's default 201
   @Header('Cache-Control', 'no-store')
-  async postToken(@Body() body: unknown): Promise<TokenResponse> {
-    return this.respond(parsePostTokenRequest(body));
+  async postToken(@Body() body: unknown, @Ip() source: string): Promise<TokenResponse> {
+    return this.respond(parsePostTokenRequest(body), source);
   }
 
   @Get(TOKEN_JWKS_PATH.replace(/^\//, ''))
@@ -61,13 +63,19 @@ export class TokenController {
     return this.keys.jwks();
   }
 
-  private async respond(request: TokenRequest): Promise<TokenResponse> {
+  private async respond(request: TokenRequest, source: string): Promise<TokenResponse> {
     let principal: Principal = ANONYMOUS;
     if (request.credentials) {
-      const authenticated = await this.authenticate.execute(request.credentials);
-      if (!authenticated)
+      const result = await this.verify.execute({
+        ...request.credentials,
+        source,
+        allowCliSecret: true,
+      });
+      if (result.outcome === 'locked') throw TokenServiceError.throttled(result.retryAfterSeconds);
+      if (result.outcome === 'invalid') {
         throw TokenServiceError.docker(401, 'UNAUTHORIZED', 'invalid credentials');
-      principal = authenticated;
+      }
+      principal = result.principal;
     }
     const issued = await this.issue.execute(principal, request.requested);
     return {

@@ -1,0 +1,51 @@
+import { Module } from '@nestjs/common';
+import { AuthenticatedGuard } from './authenticated.guard';
+import { LoginThrottle } from './login-throttle';
+import { RequestAuthenticator } from './request-authenticator';
+import { TypeOrmUserRepository, UserRepository } from './user.repository';
+import { TypeOrmUserSessionRepository, UserSessionRepository } from './user-session.repository';
+import { ChangeUserPasswordUseCase } from './usecases/change-user-password.usecase';
+import { CreateUserUseCase } from './usecases/create-user.usecase';
+import { DeleteUserUseCase } from './usecases/delete-user.usecase';
+import { EndSessionUseCase } from './usecases/end-session.usecase';
+import { GenerateCliSecretUseCase } from './usecases/generate-cli-secret.usecase';
+import { GetUserUseCase } from './usecases/get-user.usecase';
+import { ListUsersUseCase } from './usecases/list-users.usecase';
+import { SetUserSysadminUseCase } from './usecases/set-user-sysadmin.usecase';
+import { StartSessionUseCase } from './usecases/start-session.usecase';
+import { UpdateUserProfileUseCase } from './usecases/update-user-profile.usecase';
+import { VerifyCredentialsUseCase } from './usecases/verify-credentials.usecase';
+
+const services = [
+  LoginThrottle,
+  RequestAuthenticator,
+  AuthenticatedGuard,
+  CreateUserUseCase,
+  GetUserUseCase,
+  ListUsersUseCase,
+  UpdateUserProfileUseCase,
+  ChangeUserPasswordUseCase,
+  SetUserSysadminUseCase,
+  DeleteUserUseCase,
+  GenerateCliSecretUseCase,
+  VerifyCredentialsUseCase,
+  StartSessionUseCase,
+  EndSessionUseCase,
+];
+
+/**
+ * Local users, their sessions and credential checks. One instance per process (Nest shares a
+ * static module), so the login throttle is shared by every feature that imports it.
+ * Needs `identityDatabaseParts` in the app's database parts.
+ */
+@Module({
+  providers: [
+    { provide: UserRepository, useClass: TypeOrmUserRepository },
+    { provide: UserSessionRepository, useClass: TypeOrmUserSessionRepository },
+    // The default policies; its constructor parameters are for tests, not injection.
+    { provide: LoginThrottle, useFactory: () => new LoginThrottle() },
+    ...services.filter((s) => s !== LoginThrottle),
+  ],
+  exports: [UserRepository, UserSessionRepository, ...services],
+})
+export class IdentityDomainModule {}

@@ -1,0 +1,34 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A random secret of `length` characters from [A-Za-z0-9] (~5.95 bits each), without modulo bias. */
+export function randomSecret(length = 32): string {
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < 248 && out.length < length) out += ALPHABET[byte % 62];
+    }
+  }
+  return out;
+}
+
+/**
+ * SHA-256 for high-entropy secrets (CLI secrets, session ids): no dictionary to defeat, so a
+ * memory-hard hash would only add latency. Passwords use password-hash.ts.
+ */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** Constant-time comparison of two hex digests (or any equal-format strings). */
+export function sameDigest(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The CSRF token of a session: derivable only by whoever holds the (HttpOnly) session id. */
+export function csrfTokenFor(sessionId: string): string {
+  return createHmac('sha256', sessionId).update('berth-csrf-v1').digest('base64url');
+}

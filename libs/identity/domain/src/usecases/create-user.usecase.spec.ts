@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { verifyPassword } from '../password-hash';
+import { seededIdentity } from '../testing/in-memory-identity';
+import { CreateUserUseCase } from './create-user.usecase';
+
+const command = { username: 'bob', email: 'bob@example.com', password: 'Secr3tPass' };
+
+describe('CreateUserUseCase', () => {
+  it('lets a system admin create a user who is not an admin', async () => {
+    const { users, admin } = await seededIdentity();
+    const bob = await new CreateUserUseCase(users).execute(admin, { ...command, realname: 'Bob' });
+    expect(bob).toMatchObject({ username: 'bob', email: 'bob@example.com', sysadmin: false });
+    expect(await verifyPassword('Secr3tPass', bob.passwordHash ?? '')).toBe(true);
+  });
+
+  it('refuses anonymous callers (no self-registration) with 401 and users with 403', async () => {
+    const { users, alice } = await seededIdentity();
+    const create = new CreateUserUseCase(users);
+    await expect(create.execute({ kind: 'anonymous' }, command)).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
+    await expect(create.execute(alice, command)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('refuses invalid fields with 400 and taken names or emails with 409', async () => {
+    const { users, admin } = await seededIdentity();
+    const create = new CreateUserUseCase(users);
+    for (const bad of [
+      { username: 'b#b' },
+      { email: 'nope' },
+      { password: 'weakpass' },
+      { comment: 'x'.repeat(31) },
+    ]) {
+      await expect(create.execute(admin, { ...command, ...bad })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+      });
+    }
+    await expect(create.execute(admin, { ...command, username: 'alice' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    await expect(
+      create.execute(admin, { ...command, email: 'alice@example.com' }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+});

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { IdentityError } from '../identity.errors';
+import { hashPassword } from '../password-hash';
+import type { Principal } from '../principal';
+import type { UserEntity } from '../user.entity';
+import { UserRepository } from '../user.repository';
+import {
+  commentError,
+  emailError,
+  passwordError,
+  realnameError,
+  usernameError,
+} from '../user-validation';
+import { badRequest, requireSysadmin } from './actor';
+
+export interface CreateUserCommand {
+  username: string;
+  email: string;
+  password: string;
+  realname?: string;
+  comment?: string;
+}
+
+/** A system admin adds a local user. Self-registration is off: nobody else may. New users are never admins. */
+@Injectable()
+export class CreateUserUseCase {
+  constructor(private readonly users: UserRepository) {}
+
+  async execute(actor: Principal, command: CreateUserCommand): Promise<UserEntity> {
+    requireSysadmin(actor); // self-registration is off: anonymous callers get 401, users 403
+    const realname = command.realname ?? '';
+    const comment = command.comment ?? '';
+    badRequest(usernameError(command.username));
+    badRequest(emailError(command.email));
+    badRequest(realnameError(realname));
+    badRequest(commentError(comment));
+    badRequest(passwordError(command.password));
+    if (await this.users.findByUsername(command.username)) {
+      throw new IdentityError('CONFLICT', `username ${command.username} is already taken`);
+    }
+    if (await this.users.findByEmail(command.email)) {
+      throw new IdentityError('CONFLICT', 'email is already taken');
+    }
+    return this.users.create({
+      username: command.username,
+      email: command.email,
+      realname,
+      comment,
+      passwordHash: await hashPassword(command.password),
+      sysadmin: false,
+    });
+  }
+}

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { LoginThrottle } from '../login-throttle';
+import { verifyPassword } from '../password-hash';
+import type { UserPrincipal } from '../principal';
+import { hashSecret, sameDigest } from '../secret';
+import { UserRepository } from '../user.repository';
+import { principalOf } from './actor';
+
+export interface VerifyCredentialsCommand {
+  username: string;
+  /** The password, or (when `allowCliSecret`) the CLI secret. */
+  password: string;
+  /** Source address, for per-address throttling. */
+  source?: string;
+  /** Docker and Basic auth accept the CLI secret; the portal login does not. */
+  allowCliSecret: boolean;
+}
+
+export type VerifyCredentialsResult =
+  | { outcome: 'verified'; principal: UserPrincipal }
+  | { outcome: 'invalid' }
+  | { outcome: 'locked'; retryAfterSeconds: number };
+
+// Verified when the user is unknown or has no password, so every miss costs one scrypt too.
+const DUMMY_PASSWORD_HASH =
+  'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+const DUMMY_SECRET_HASH = '0'.repeat(64);
+const MAX_CREDENTIAL_LENGTH = 1024;
+
+/**
+ * Checks a username with a password or CLI secret. Every attempt costs the same (one scrypt,
+ * one SHA-256, constant-time comparisons) whether or not the user exists; repeated failures
+ * lock the account name and the source address for a while (LoginThrottle).
+ */
+@Injectable()
+export class VerifyCredentialsUseCase {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly throttle: LoginThrottle,
+  ) {}
+
+  async execute(command: VerifyCredentialsCommand): Promise<VerifyCredentialsResult> {
+    const { username, password, source } = command;
+    const retryAfterSeconds = this.throttle.retryAfterSeconds(username, source);
+    if (retryAfterSeconds > 0) return { outcome: 'locked', retryAfterSeconds };
+
+    const plausible =
+      username.length > 0 && username.length <= 255 && password.length <= MAX_CREDENTIAL_LENGTH;
+    const user = plausible ? await this.users.findByUsername(username) : null;
+    const passwordOk = await verifyPassword(
+      plausible ? password : '',
+      user?.passwordHash ?? DUMMY_PASSWORD_HASH,
+    );
+    const secretOk = sameDigest(
+      hashSecret(plausible ? password : ''),
+      user?.cliSecretHash ?? DUMMY_SECRET_HASH,
+    );
+    const verified =
+      user !== null &&
+      ((user.passwordHash !== null && passwordOk) ||
+        (command.allowCliSecret && user.cliSecretHash !== null && secretOk));
+    if (!verified || !user) {
+      this.throttle.recordFailure(username, source);
+      return { outcome: 'invalid' };
+    }
+    this.throttle.recordSuccess(username);
+    return { outcome: 'verified', principal: principalOf(user) };
+  }
+}
