@@ -1,6 +1,8 @@
 // Registry benchmark: Berth against the CNCF distribution registry, same machine, same run.
 //
 //   node -r @swc-node/register tools/bench/registry.bench.ts [--distributed] [--quick] [--only=distribution]
+//     [--steps=manifest,tags]   run only the steps whose label contains one of these words
+//     [--cpu-prof=<dir>]   write a V8 CPU profile of each Berth Node process into <dir> (on exit)
 //
 // Repositories live in the `library` project (Berth, like Harbor, needs an existing project).
 // Starts the distribution registry (filesystem storage, loopback) and Berth all-in-one (plus
@@ -11,7 +13,9 @@
 //   - manifest GET and HEAD by tag, 32 workers for a fixed time (vegeta -rate=0 -max-workers=32)
 //   - the tag list of a repository with 10,000 tags
 // and prints one table: each figure for every target, the ratio Berth/distribution, and the
-// peak RSS of each target's processes (VmRSS sampled every 100 ms). Berth needs a bearer token
+// RSS of each target's processes (VmRSS summed over the process group, sampled every 100 ms):
+// the idle baseline after start, the peak over the whole run, and the peak growth over the
+// baseline while the 1 GiB blob is pushed (monolithic and chunked) and pulled. Berth needs a bearer token
 // from its token service (GET <realm>?service=...&scope=repository:<repo>:pull,push with Basic
 // admin credentials, found through the /v2/ challenge). --quick shrinks sizes and counts for a
 // smoke run. Everything listens on 127.0.0.1; every server and temp dir is removed at the end.
@@ -28,11 +32,17 @@ import {
   startBerth,
   startDistributionRegistry,
   type RegistryInstance,
+  type StartBerthOptions,
 } from '@berth/platform/testing';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const only = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const steps = [...args]
+  .find((a) => a.startsWith('--steps='))
+  ?.slice('--steps='.length)
+  .split(',');
+const cpuProfDir = [...args].find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
 const MiB = 1024 * 1024;
 const cfg = {
   smallCount: quick ? 40 : 200,
@@ -272,15 +282,19 @@ async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): P
 }
 
 // ---------------------------------------------------------------------------------------------
-// Peak RSS of a process group (the spawned process is its group's leader).
+// RSS of a process group (the spawned process is its group's leader): the peak over the whole
+// run and the peak inside windows opened with window().
 class RssSampler {
   peakKiB = 0;
+  private windowPeakKiB = 0;
+  private inWindow = false;
   private timer: NodeJS.Timeout;
   constructor(private readonly pgid: number) {
     this.timer = setInterval(() => this.sample(), 100);
     this.timer.unref();
   }
-  private sample(): void {
+  /** Current RSS of the group, in KiB. */
+  sample(): number {
     let total = 0;
     for (const entry of fs.readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
@@ -295,12 +309,44 @@ class RssSampler {
       }
     }
     this.peakKiB = Math.max(this.peakKiB, total);
+    if (this.inWindow) this.windowPeakKiB = Math.max(this.windowPeakKiB, total);
+    return total;
+  }
+  /** Runs fn while tracking the peak; all windows share one peak. */
+  async window<T>(fn: () => Promise<T>): Promise<T> {
+    this.inWindow = true;
+    this.sample();
+    try {
+      return await fn();
+    } finally {
+      this.sample();
+      this.inWindow = false;
+    }
+  }
+  get streamingPeakKiB(): number {
+    return this.windowPeakKiB;
   }
   stop(): number {
     clearInterval(this.timer);
     this.sample();
     return this.peakKiB;
   }
+}
+
+/** Idle RSS: the lowest of a few samples a moment after start, once startup garbage is gone. */
+async function idleBaseline(sampler: RssSampler): Promise<number> {
+  let low = Infinity;
+  for (let i = 0; i < 10; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    low = Math.min(low, sampler.sample());
+  }
+  return low;
+}
+
+interface RssFigures {
+  baselineKiB: number;
+  peakKiB: number;
+  streamingPeakKiB: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -365,10 +411,11 @@ async function vegeta(
   };
 }
 
-async function benchTarget(reg: RegistryInstance, tmp: string): Promise<Results> {
+async function benchTarget(reg: RegistryInstance, tmp: string, rss: RssSampler): Promise<Results> {
   const results: Results = new Map();
   const c = new Client(reg, new RegistryHttp(reg));
   const step = async (label: string, fn: () => Promise<void>): Promise<void> => {
+    if (steps && !steps.some((word) => label.includes(word))) return;
     process.stderr.write(`[bench] ${reg.name}: ${label} ...\n`);
     try {
       await fn();
@@ -421,32 +468,31 @@ async function benchTarget(reg: RegistryInstance, tmp: string): Promise<Results>
   let largeDigest: string | undefined;
   await step(large, async () => {
     blobDigest(3, cfg.largeSize);
-    const s = await timed(
-      async () =>
-        void (largeDigest = await c.pushMonolithic('library/bench-large', 3, cfg.largeSize)),
+    const s = await rss.window(() =>
+      timed(
+        async () =>
+          void (largeDigest = await c.pushMonolithic('library/bench-large', 3, cfg.largeSize)),
+      ),
     );
     results.set(large, mbps(cfg.largeSize, s));
   });
   const chunked = `push ${cfg.largeSize / MiB} MiB (chunked, 10 MiB PATCH)`;
   await step(chunked, async () => {
     blobDigest(4, cfg.largeSize);
-    results.set(
-      chunked,
-      mbps(
-        cfg.largeSize,
-        await timed(
-          async () =>
-            void (await c.pushChunked('library/bench-chunked', 4, cfg.largeSize, cfg.chunkSize)),
-        ),
+    const s = await rss.window(() =>
+      timed(
+        async () =>
+          void (await c.pushChunked('library/bench-chunked', 4, cfg.largeSize, cfg.chunkSize)),
       ),
     );
+    results.set(chunked, mbps(cfg.largeSize, s));
   });
   const pull = `pull ${cfg.largeSize / MiB} MiB blob`;
   await step(pull, async () => {
     if (!largeDigest) throw new Error('no blob pushed to pull');
     let bytes = 0;
-    const s = await timed(
-      async () => void (bytes = await c.pull('library/bench-large', largeDigest as string)),
+    const s = await rss.window(() =>
+      timed(async () => void (bytes = await c.pull('library/bench-large', largeDigest as string))),
     );
     if (bytes !== cfg.largeSize) throw new Error(`pulled ${bytes} bytes, want ${cfg.largeSize}`);
     results.set(pull, mbps(bytes, s));
@@ -523,7 +569,7 @@ async function benchTarget(reg: RegistryInstance, tmp: string): Promise<Results>
 }
 
 // ---------------------------------------------------------------------------------------------
-function printTable(names: string[], all: Results[], rss: number[]): void {
+function printTable(names: string[], all: Results[], rss: (RssFigures | undefined)[]): void {
   const rows = new Set<string>();
   for (const r of all) for (const k of r.keys()) rows.add(k);
   const fmt = (f: Figure | Error | undefined): string =>
@@ -546,11 +592,21 @@ function printTable(names: string[], all: Results[], rss: number[]): void {
       );
     lines.push([row, ...cells.map(fmt), ...ratios]);
   }
-  lines.push([
-    'peak RSS (VmRSS, process group)',
-    ...rss.map((k) => `${(k / 1024).toFixed(0)} MiB`),
-    ...rss.slice(1).map((k) => (rss[0] ? `${(k / rss[0]).toFixed(2)}x` : '-')),
-  ]);
+  const mib = (k: number): string => `${(k / 1024).toFixed(0)} MiB`;
+  const rssRow = (label: string, of: (r: RssFigures) => number): void => {
+    const base = rss[0] && of(rss[0]);
+    lines.push([
+      label,
+      ...rss.map((r) => (r ? mib(of(r)) : '-')),
+      ...rss.slice(1).map((r) => (r && base ? `${(of(r) / base).toFixed(2)}x` : '-')),
+    ]);
+  };
+  rssRow('RSS idle baseline (VmRSS, process group)', (r) => r.baselineKiB);
+  rssRow('RSS peak, whole run', (r) => r.peakKiB);
+  rssRow(`RSS peak while streaming ${cfg.largeSize / MiB} MiB`, (r) => r.streamingPeakKiB);
+  rssRow(`RSS growth while streaming ${cfg.largeSize / MiB} MiB`, (r) =>
+    Math.max(0, r.streamingPeakKiB - r.baselineKiB),
+  );
   const widths = header.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)));
   const out = lines.map((l) =>
     l.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '),
@@ -566,6 +622,17 @@ function printTable(names: string[], all: Results[], rss: number[]): void {
         console.log(`${names[i]}: ${k}: ${v.message.split('\n')[0].slice(0, 200)}`);
 }
 
+function berthOptions(mode: 'all-in-one' | 'distributed'): StartBerthOptions {
+  if (!cpuProfDir) return { logLevel: 'error' };
+  const dir = path.resolve(cpuProfDir, mode.replace(/\W+/g, '-'));
+  fs.mkdirSync(dir, { recursive: true });
+  const preload = path.join(__dirname, 'cpu-profile.preload.cjs');
+  return {
+    logLevel: 'error',
+    env: { NODE_OPTIONS: `--require ${preload}`, BERTH_BENCH_CPU_PROF_DIR: dir },
+  };
+}
+
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bench-'));
   const targets: { name: string; start: () => Promise<RegistryInstance> }[] = [
@@ -573,12 +640,12 @@ async function main(): Promise<void> {
       name: 'distribution',
       start: () => startDistributionRegistry({ storageDir: path.join(tmp, 'distribution') }),
     },
-    { name: 'berth all-in-one', start: () => startBerth('all-in-one', { logLevel: 'error' }) },
+    { name: 'berth all-in-one', start: () => startBerth('all-in-one', berthOptions('all-in-one')) },
   ];
   if (args.has('--distributed'))
     targets.push({
       name: 'berth distributed',
-      start: () => startBerth('distributed', { logLevel: 'error' }),
+      start: () => startBerth('distributed', berthOptions('distributed')),
     });
   const selected = only ? targets.filter((t) => t.name.startsWith(only)) : targets;
   const running: RegistryInstance[] = [];
@@ -590,7 +657,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const all: Results[] = [];
-  const rss: number[] = [];
+  const rss: (RssFigures | undefined)[] = [];
   const t0 = Date.now();
   try {
     ociTool('vegeta');
@@ -600,14 +667,19 @@ async function main(): Promise<void> {
         reg = await t.start();
       } catch (e) {
         all.push(new Map([['start', e instanceof Error ? e : new Error(String(e))]]));
-        rss.push(0);
+        rss.push(undefined);
         process.stderr.write(`[bench] ${t.name} did not start: ${String(e).slice(0, 500)}\n`);
         continue;
       }
       running.push(reg);
       const sampler = new RssSampler(reg.pid);
-      all.push(await benchTarget(reg, tmp));
-      rss.push(sampler.stop());
+      const baselineKiB = await idleBaseline(sampler);
+      all.push(await benchTarget(reg, tmp, sampler));
+      rss.push({
+        baselineKiB,
+        peakKiB: sampler.stop(),
+        streamingPeakKiB: sampler.streamingPeakKiB,
+      });
       await reg.stop();
       running.splice(running.indexOf(reg), 1);
     }

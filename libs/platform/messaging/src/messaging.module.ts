@@ -42,6 +42,7 @@ class MessagingLifecycle
   constructor(
     @Inject(MESSAGING_TRANSPORT) private readonly transport: MessagingTransport,
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject(OutboxWriter) private readonly writer: OutboxWriter,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
   ) {}
 
@@ -50,6 +51,8 @@ class MessagingLifecycle
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    // Grouped appends (pulls) waiting for their INSERT are stored before anything stops.
+    await this.writer.drain();
     await this.relay.stop();
     // Before the connection goes: let running handlers finish and acknowledge.
     await this.transport.server.close();

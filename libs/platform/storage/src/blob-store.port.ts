@@ -63,6 +63,15 @@ export interface BlobStore {
   createWriter(key: BlobKey): Promise<BlobWriter>;
 
   /**
+   * Drivers that can grow a file in place (filesystem): writes `source` into the blob at byte
+   * `offset` (creating it when `offset` is 0), cuts off whatever followed, and resolves with the
+   * bytes written once they are durable. An upload session then grows one staged blob instead
+   * of storing one object per chunk. Not atomic: for staging, never for a published key.
+   * @throws BlobNotFoundError when the blob is missing or shorter than `offset`
+   */
+  writeAt?(key: BlobKey, offset: number, source: Readable): Promise<number>;
+
+  /**
    * Moves a blob; readers of `to` see either nothing (or its previous blob) or all of it.
    * @throws BlobNotFoundError when `from` is missing
    */

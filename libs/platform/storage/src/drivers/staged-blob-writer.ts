@@ -6,6 +6,12 @@ import { BlobWriterStateError } from '../blob-store.errors';
 type WriterState = 'open' | 'appending' | 'committing' | 'committed' | 'aborted';
 
 /**
+ * Bytes a writer takes ahead of storage: while one stage() runs, the next chunks queue up to this
+ * and are handed over together (stageMany), so a 64 KiB socket read is not one write each.
+ */
+export const STAGE_BUFFER_BYTES = 1024 * 1024;
+
+/**
  * The write-aside life cycle both drivers share: appends one at a time through a
  * back-pressured pipeline, then commit or abort. A failure anywhere discards the staged bytes.
  * Drivers supply where chunks go (`stage`), how the blob becomes visible (`publish`) and how
@@ -27,6 +33,10 @@ export abstract class StagedBlobWriter implements BlobWriter {
 
   /** Takes one chunk; resolves when the chunk may be reused (written or copied). */
   protected abstract stage(chunk: Buffer): Promise<void>;
+  /** Takes several chunks at once, in order; drivers that can write them together override it. */
+  protected async stageMany(chunks: Buffer[]): Promise<void> {
+    for (const chunk of chunks) await this.stage(chunk);
+  }
   /** Makes the staged bytes visible under `key`, atomically. */
   protected abstract publish(size: number): Promise<BlobStat>;
   /** Drops whatever is staged; must be safe to call once after any failure. */
@@ -80,14 +90,23 @@ export abstract class StagedBlobWriter implements BlobWriter {
   }
 
   private sink(): Writable {
+    const run = (chunks: Buffer[], done: (error?: Error | null) => void): void => {
+      const staged = (chunks.length === 1 ? this.stage(chunks[0]) : this.stageMany(chunks)).then(
+        () => {
+          for (const chunk of chunks) this.written += chunk.length;
+        },
+      );
+      this.stageInFlight = staged.catch(() => undefined);
+      staged.then(() => done(), done);
+    };
     return new Writable({
-      write: (chunk: Buffer, _encoding, done) => {
-        const staged = this.stage(chunk).then(() => {
-          this.written += chunk.length;
-        });
-        this.stageInFlight = staged.catch(() => undefined);
-        staged.then(() => done(), done);
-      },
+      highWaterMark: STAGE_BUFFER_BYTES,
+      write: (chunk: Buffer, _encoding, done) => run([chunk], done),
+      writev: (chunks, done) =>
+        run(
+          chunks.map((c) => c.chunk as Buffer),
+          done,
+        ),
     });
   }
 

@@ -5,22 +5,69 @@ import { TagEntity } from '../entities/tag.entity';
 
 export type NewManifest = Omit<ManifestEntity, 'id' | 'createdAt'>;
 
+const MANIFEST_COLUMNS =
+  'm.manifest_id, m.repository_id, m.digest, m.media_type, m.artifact_type, m.subject_digest, ' +
+  'm.annotations, m.size, m.content, m.created_at';
+
+interface ManifestRow {
+  manifest_id: number;
+  repository_id: number;
+  digest: string;
+  media_type: string;
+  artifact_type: string | null;
+  subject_digest: string | null;
+  annotations: string | null;
+  size: number | string;
+  content: string;
+  created_at: string;
+}
+
 @Injectable()
 export class ManifestRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** The pull path's two lookups as plain SQL: the query builder costs more than the query. */
+  private readonly byRepositoryAndTag: string;
+  private readonly byRepositoryAndDigest: string;
+
+  constructor(private readonly dataSource: DataSource) {
+    const [a, b] = this.dataSource.options.type === 'postgres' ? ['$1', '$2'] : ['?', '?'];
+    this.byRepositoryAndTag =
+      `SELECT ${MANIFEST_COLUMNS} FROM "repository" r ` +
+      'JOIN "tag" t ON t.repository_id = r.repository_id ' +
+      'JOIN "manifest" m ON m.manifest_id = t.manifest_id ' +
+      `WHERE r.name = ${a} AND t.name = ${b}`;
+    this.byRepositoryAndDigest =
+      `SELECT ${MANIFEST_COLUMNS} FROM "repository" r ` +
+      'JOIN "manifest" m ON m.repository_id = r.repository_id ' +
+      `WHERE r.name = ${a} AND m.digest = ${b}`;
+  }
+
+  /** The manifest a tag or digest names in the repository called `repository`, in one query. */
+  async findInRepositoryNamed(
+    repository: string,
+    reference: { kind: 'tag'; tag: string } | { kind: 'digest'; digest: string },
+  ): Promise<ManifestEntity | null> {
+    const rows = (await this.dataSource.query(
+      reference.kind === 'tag' ? this.byRepositoryAndTag : this.byRepositoryAndDigest,
+      [repository, reference.kind === 'tag' ? reference.tag : reference.digest],
+    )) as ManifestRow[];
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.manifest_id,
+      repositoryId: row.repository_id,
+      digest: row.digest,
+      mediaType: row.media_type,
+      artifactType: row.artifact_type,
+      subjectDigest: row.subject_digest,
+      annotations: row.annotations,
+      size: Number(row.size),
+      content: row.content,
+      createdAt: row.created_at,
+    };
+  }
 
   findByDigest(repositoryId: number, digest: string): Promise<ManifestEntity | null> {
     return this.dataSource.getRepository(ManifestEntity).findOneBy({ repositoryId, digest });
-  }
-
-  async findByTag(repositoryId: number, tag: string): Promise<ManifestEntity | null> {
-    const row = await this.dataSource
-      .getRepository(ManifestEntity)
-      .createQueryBuilder('m')
-      .innerJoin(TagEntity, 't', 't.manifest_id = m.manifest_id')
-      .where('t.repository_id = :repositoryId AND t.name = :tag', { repositoryId, tag })
-      .getOne();
-    return row ?? null;
   }
 
   /** Which of `digests` are manifests of the repository. */

@@ -1,15 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, type Hash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Writable } from 'node:stream';
 import { OciError, type ParsedDigest } from '@berth/oci';
-import { BLOB_STORE, type BlobStore } from '@berth/platform/storage';
+import { BLOB_STORE, BlobNotFoundError, type BlobStore } from '@berth/platform/storage';
 import type { UploadSessionEntity } from '../entities/upload-session.entity';
 import { RegistryHttpError } from '../registry.error';
 import { BlobRepository } from '../repositories/blob.repository';
 import { UploadSessionRepository } from '../repositories/upload-session.repository';
-import { blobKeyOf, chunkKeyOf, chunkKeysOf, uploadPrefixOf } from './blob-keys';
+import { blobKeyOf, chunkKeyOf, chunkKeysOf, stagedUploadKeyOf, uploadPrefixOf } from './blob-keys';
 import { DigestingStream, digesting, newHash } from './digesting.stream';
 import { UploadHashCache } from './upload-hash.cache';
 
@@ -25,6 +24,9 @@ export function uploadRange(offset: number): string {
 }
 
 const digestOf = (hash: Hash, algorithm: string): string => `${algorithm}:${hash.digest('hex')}`;
+
+/** Chunk keys of sessions staged in one file carry this token; no such object is ever written. */
+const STAGED_TOKEN = 'staged';
 
 /**
  * The byte-moving part of uploads: verified whole-blob writes, chunk appends and assembly.
@@ -68,7 +70,11 @@ export class BlobIngest {
     return hasher.bytes;
   }
 
-  /** Stores one chunk as its own object and advances the session; returns the new offset. */
+  /**
+   * Appends one chunk and advances the session; returns the new offset. Where the driver can grow
+   * a file (filesystem) the session's chunks go into one staged file, so completing the upload is
+   * a rename; elsewhere (S3) each chunk is its own object, assembled at the end.
+   */
   async appendChunk(
     session: UploadSessionEntity,
     body: Readable,
@@ -77,6 +83,7 @@ export class BlobIngest {
     if (range && range.start !== session.offset) throw outOfOrder(session);
     const hash =
       session.offset === 0 ? newHash('sha256') : this.hashes.take(session.id, session.offset);
+    if (this.store.writeAt) return this.appendStaged(session, body, range, hash);
     const token = randomBytes(8).toString('hex');
     const key = chunkKeyOf(session.id, session.chunkCount, token);
     const hasher = digesting(body, hash);
@@ -106,17 +113,55 @@ export class BlobIngest {
   }
 
   /**
-   * Verifies the session's chunks against `digest` and installs them as the blob: one chunk is
-   * moved into place, several are streamed in order into one writer. Chunks are removed after.
+   * Writes the chunk at the session's offset in its staged file (durable when this resolves) and
+   * advances the session. Bytes a failed chunk left past the offset are overwritten by the next.
+   */
+  private async appendStaged(
+    session: UploadSessionEntity,
+    body: Readable,
+    range: ChunkRange | undefined,
+    hash: Hash | undefined,
+  ): Promise<number> {
+    const writeAt = this.store.writeAt?.bind(this.store);
+    if (!writeAt) throw new Error('driver cannot stage uploads in place');
+    const hasher = digesting(body, hash);
+    try {
+      await writeAt(stagedUploadKeyOf(session.id), session.offset, hasher);
+    } catch (e) {
+      this.hashes.forget(session.id);
+      if (e instanceof BlobNotFoundError) throw stagedDataLost(session);
+      throw asUploadError(e);
+    }
+    const bytes = hasher.bytes;
+    const problem =
+      range && bytes !== range.end - range.start + 1
+        ? new OciError('BLOB_UPLOAD_INVALID', 'chunk length does not match Content-Range')
+        : bytes > 0 && !(await this.sessions.advance(session, bytes, STAGED_TOKEN))
+          ? outOfOrder(session)
+          : undefined;
+    if (problem) {
+      this.hashes.forget(session.id);
+      throw problem;
+    }
+    if (hash) this.hashes.put(session.id, session.offset + bytes, hash);
+    return session.offset + bytes;
+  }
+
+  /**
+   * Verifies the session's chunks against `digest` and installs them as the blob: a staged file
+   * or a single chunk is moved into place, several chunks are streamed in order into one writer.
+   * Chunks are removed after.
    */
   async assemble(session: UploadSessionEntity, digest: ParsedDigest): Promise<number> {
     const full = `${digest.algorithm}:${digest.encoded}`;
     const finalKey = blobKeyOf(digest);
-    const chunkKeys = chunkKeysOf(session);
+    const staged = this.store.writeAt !== undefined && session.chunkCount > 0;
+    const chunkKeys = staged ? [stagedUploadKeyOf(session.id)] : chunkKeysOf(session);
     const cached =
       digest.algorithm === 'sha256' ? this.hashes.take(session.id, session.offset) : undefined;
     const existing = await this.blobs.findBlob(full);
     try {
+      if (staged) await this.trimStaged(session);
       if (cached) {
         if (digestOf(cached, 'sha256') !== full) throw digestMismatch(full);
         if (!existing) await this.install(chunkKeys, finalKey);
@@ -147,6 +192,20 @@ export class BlobIngest {
       // Listing is only for strays; the recorded chunks are removed regardless.
     }
     for (const key of keys) await this.store.delete(key).catch(() => undefined);
+  }
+
+  /** A staged file longer than the session (a chunk failed midway, then the client completed) is cut back. */
+  private async trimStaged(session: UploadSessionEntity): Promise<void> {
+    const key = stagedUploadKeyOf(session.id);
+    const size = await this.store.stat(key).then(
+      (st) => st.size,
+      (e: unknown) => {
+        if (e instanceof BlobNotFoundError) throw stagedDataLost(session);
+        throw e;
+      },
+    );
+    if (size < session.offset) throw stagedDataLost(session);
+    if (size > session.offset) await this.store.writeAt?.(key, session.offset, Readable.from([]));
   }
 
   private async install(chunkKeys: string[], finalKey: string): Promise<void> {
@@ -224,6 +283,11 @@ function emptyDigesting(algorithm: string): DigestingStream {
 function discard(): Writable {
   return new Writable({ write: (_chunk, _encoding, done) => done() });
 }
+
+const stagedDataLost = (session: UploadSessionEntity): OciError =>
+  new OciError('BLOB_UPLOAD_INVALID', 'upload data is missing; start the upload again', {
+    uploadId: session.id,
+  });
 
 const digestMismatch = (digest: string): OciError =>
   new OciError('DIGEST_INVALID', 'content does not match the digest', { digest });

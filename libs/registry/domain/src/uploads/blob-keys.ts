@@ -10,6 +10,11 @@ export function uploadPrefixOf(uploadId: string): string {
   return `uploads/${uploadId}/`;
 }
 
+/** The one staged file an upload session grows on drivers with `writeAt` (filesystem). */
+export function stagedUploadKeyOf(uploadId: string): string {
+  return `${uploadPrefixOf(uploadId)}data`;
+}
+
 /**
  * One PATCH body of an upload session; zero-padded so listings sort in upload order. The token
  * is unique per attempt: two replicas storing a chunk for the same offset write different keys,

@@ -6,7 +6,8 @@ export class DigestingStream extends Transform {
   bytes = 0;
 
   constructor(readonly hash?: Hash) {
-    super();
+    // Request bodies arrive in 64 KiB reads; room for a few keeps the socket flowing while storage writes.
+    super({ highWaterMark: 1024 * 1024 });
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {

@@ -4,14 +4,14 @@ import { OciError } from '@berth/oci';
 import { OutboxWriter, createEvent } from '@berth/platform/messaging';
 import type { ManifestEntity } from '../entities/manifest.entity';
 import { ManifestRepository } from '../repositories/manifest.repository';
-import { RepositoryResolver, projectOf } from '../repository-resolver';
+import { RepositoryResolver, projectOf, requireValidName } from '../repository-resolver';
 import { parseManifestReference } from './manifest-reference';
 import { REGISTRY_EVENT_SOURCE } from './put-manifest.usecase';
 
 export interface GetManifestCommand {
   repository: string;
   reference: string;
-  /** GET announces a pull (one outbox INSERT per request); HEAD does not. */
+  /** GET announces a pull (an outbox row, inserted together with concurrent pulls); HEAD does not. */
   recordPull: boolean;
   operator?: string;
 }
@@ -28,18 +28,18 @@ export class GetManifestUseCase {
 
   async execute(cmd: GetManifestCommand): Promise<ManifestEntity> {
     const reference = parseManifestReference(cmd.reference);
-    const repo = await this.resolver.existing(cmd.repository);
-    const manifest =
-      reference.kind === 'digest'
-        ? await this.manifests.findByDigest(repo.id, reference.digest)
-        : await this.manifests.findByTag(repo.id, reference.tag);
-    if (!manifest)
+    requireValidName(cmd.repository);
+    const manifest = await this.manifests.findInRepositoryNamed(cmd.repository, reference);
+    if (!manifest) {
+      await this.resolver.existing(cmd.repository); // NAME_UNKNOWN rather than MANIFEST_UNKNOWN
       throw new OciError('MANIFEST_UNKNOWN', 'manifest unknown to registry', {
         reference: cmd.reference,
       });
+    }
     if (cmd.recordPull) {
-      await this.outbox.append(
-        this.dataSource.manager,
+      // Stored before the client is answered, in one INSERT with the pulls of the same moment.
+      await this.outbox.appendGrouped(
+        this.dataSource,
         createEvent(
           'artifact.pulled',
           {
