@@ -1,4 +1,10 @@
 import { runService } from '@berth/platform/runtime';
 import { ApiFeatureModule } from '@berth/api/feature';
+import { identityDatabaseParts } from '@berth/identity/domain';
+import { projectsDatabaseParts } from '@berth/projects/domain';
 
-runService({ name: 'api', features: [ApiFeatureModule] });
+runService({
+  name: 'api',
+  features: [ApiFeatureModule],
+  databaseParts: [identityDatabaseParts, projectsDatabaseParts],
+});

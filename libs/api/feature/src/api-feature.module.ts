@@ -5,9 +5,12 @@ import { HealthController } from './health.controller';
 import { OpenApiController } from './openapi.controller';
 import { PingController } from './ping.controller';
 import { SystemInfoController } from './systeminfo.controller';
+import { ProjectsApiModule } from './projects/projects-api.module';
+import { UsersApiModule } from './users/users-api.module';
 
 /** The Harbor-compatible management API under /api/v2.0. */
 @Module({
+  imports: [UsersApiModule, ProjectsApiModule],
   controllers: [
     PingController,
     HealthController,

@@ -13,6 +13,8 @@ import {
   type ListQuerySpec,
   type RawQuery,
 } from '@berth/api/domain';
+import { identityDatabaseParts } from '@berth/identity/domain';
+import { projectsDatabaseParts } from '@berth/projects/domain';
 import { startService, type RunningService } from '@berth/platform/runtime';
 import { freePort } from '@berth/platform/testing';
 import { ApiFeatureModule } from './api-feature.module';
@@ -77,7 +79,8 @@ describe('Harbor-compatible API foundation (api feature booted with startService
     dirs.push(dataDir);
     const port = await freePort();
     const service = await startService(
-      { name: 'api', features },
+      // The projects API reads users and projects: the tables the api app migrates.
+      { name: 'api', features, databaseParts: [identityDatabaseParts, projectsDatabaseParts] },
       {
         BERTH_HTTP_PORT: String(port),
         BERTH_HTTP_HOST: '127.0.0.1',

@@ -5,6 +5,8 @@ import {
   MAX_PAGE_SIZE,
   type OpenApiSchema,
 } from '@berth/api/domain';
+import { projectsPaths } from './projects/projects.openapi';
+import { usersPaths, usersSchemas } from './users/users.openapi';
 
 /**
  * The OpenAPI 3 description of what Berth's /api/v2.0 serves today, written by hand after
@@ -122,6 +124,8 @@ export const openApiDocument: OpenApiDocument = {
         },
       },
     },
+    ...usersPaths,
+    ...projectsPaths,
   },
   components: {
     schemas: {
@@ -204,6 +208,7 @@ export const openApiDocument: OpenApiDocument = {
           notification_enable: { type: 'boolean' },
         },
       },
+      ...usersSchemas,
     },
     parameters: {
       page: {

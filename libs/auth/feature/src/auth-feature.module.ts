@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { IdentityDomainModule } from '@berth/identity/domain';
+import { ProjectsDomainModule } from '@berth/projects/domain';
 import { EnsureAdminUseCase } from './ensure-admin.usecase';
 import { LoginController } from './login/login.controller';
-import { UserPasswordController } from './login/user-password.controller';
 import { EnsureSigningKeyUseCase } from './signing-keys/ensure-signing-key.usecase';
 import { SigningKeyCache } from './signing-keys/signing-key.cache';
 import { SigningKeyRepository } from './signing-keys/signing-key.repository';
@@ -11,12 +11,13 @@ import { TokenController } from './token/token.controller';
 
 /**
  * Identity and the Docker token service: the admin account, signing keys, `/service/token`,
- * JWKS, portal login (`/c/login`, `/c/log_out`) and changing one's own password.
- * Needs `authDatabaseParts` and `identityDatabaseParts`.
+ * JWKS and portal login (`/c/login`, `/c/log_out`). The `/api/v2.0/users` routes live in the
+ * api feature.
+ * Needs `authDatabaseParts`, `identityDatabaseParts` and `projectsDatabaseParts` (grants follow project roles).
  */
 @Module({
-  imports: [IdentityDomainModule],
-  controllers: [TokenController, LoginController, UserPasswordController],
+  imports: [IdentityDomainModule, ProjectsDomainModule],
+  controllers: [TokenController, LoginController],
   providers: [
     EnsureAdminUseCase,
     EnsureSigningKeyUseCase,

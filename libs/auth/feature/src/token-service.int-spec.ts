@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_JWKS_PATH, type RegistryTokenClaims } from '@berth/contracts';
 import { JwksClient, generateSigningKey, jwkThumbprint, verifyJwt } from '@berth/platform/jwt';
 import { identityDatabaseParts } from '@berth/identity/domain';
+import { projectsDatabaseParts } from '@berth/projects/domain';
 import { startService, type RunningService } from '@berth/platform/runtime';
 import { freePort } from '@berth/platform/testing';
 import { AuthFeatureModule } from './auth-feature.module';
@@ -28,7 +29,7 @@ describe('token service (auth app booted with startService)', () => {
       {
         name: 'auth',
         features: [AuthFeatureModule],
-        databaseParts: [authDatabaseParts, identityDatabaseParts],
+        databaseParts: [authDatabaseParts, identityDatabaseParts, projectsDatabaseParts],
       },
       {
         BERTH_HTTP_PORT: String(port),

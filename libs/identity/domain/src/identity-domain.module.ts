@@ -11,6 +11,8 @@ import { EndSessionUseCase } from './usecases/end-session.usecase';
 import { GenerateCliSecretUseCase } from './usecases/generate-cli-secret.usecase';
 import { GetUserUseCase } from './usecases/get-user.usecase';
 import { ListUsersUseCase } from './usecases/list-users.usecase';
+import { SearchUsersUseCase } from './usecases/search-users.usecase';
+import { SetCliSecretUseCase } from './usecases/set-cli-secret.usecase';
 import { SetUserSysadminUseCase } from './usecases/set-user-sysadmin.usecase';
 import { StartSessionUseCase } from './usecases/start-session.usecase';
 import { UpdateUserProfileUseCase } from './usecases/update-user-profile.usecase';
@@ -23,11 +25,13 @@ const services = [
   CreateUserUseCase,
   GetUserUseCase,
   ListUsersUseCase,
+  SearchUsersUseCase,
   UpdateUserProfileUseCase,
   ChangeUserPasswordUseCase,
   SetUserSysadminUseCase,
   DeleteUserUseCase,
   GenerateCliSecretUseCase,
+  SetCliSecretUseCase,
   VerifyCredentialsUseCase,
   StartSessionUseCase,
   EndSessionUseCase,

@@ -21,6 +21,8 @@ export * from './usecases/end-session.usecase';
 export * from './usecases/generate-cli-secret.usecase';
 export * from './usecases/get-user.usecase';
 export * from './usecases/list-users.usecase';
+export * from './usecases/search-users.usecase';
+export * from './usecases/set-cli-secret.usecase';
 export * from './usecases/set-user-sysadmin.usecase';
 export * from './usecases/start-session.usecase';
 export * from './usecases/update-user-profile.usecase';

@@ -41,3 +41,8 @@ export function passwordError(password: string): string | undefined {
   }
   return undefined;
 }
+
+/** Harbor's rule for a chosen CLI secret: the password policy's. */
+export function cliSecretError(secret: string): string | undefined {
+  return passwordError(secret)?.replace(/^password/, 'secret');
+}

@@ -54,8 +54,21 @@ async function upgradeAndUse(settings: DatabaseSettings): Promise<void> {
     ).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(await users.countSysadmins()).toBe(1);
     expect(await users.setPasswordHashIfUnset(1, 'x')).toBe(false);
-    expect((await users.list(1, 10, 'b_')).total).toBe(0); // LIKE wildcards are literal
-    expect((await users.list(1, 10, 'bo')).users.map((u) => u.username)).toEqual(['bob']);
+    const page = { offset: 0, limit: 10 };
+    const fuzzy = (value: string) => ({
+      filters: [{ field: 'username', kind: 'fuzzy' as const, value }],
+      sorts: [],
+    });
+    expect((await users.list(fuzzy('b_'), page)).total).toBe(0); // LIKE wildcards are literal
+    expect((await users.list(fuzzy('O'), page)).users.map((u) => u.username)).toEqual(['bob']);
+    expect(
+      (
+        await users.list({ filters: [], sorts: [{ field: 'username', direction: 'DESC' }] }, page)
+      ).users.map((u) => u.username),
+    ).toEqual(['bob', 'admin']);
+    expect((await users.searchByUsernamePrefix('B', page)).users.map((u) => u.id)).toEqual([2]);
+    expect((await users.searchByUsernamePrefix('o', page)).total).toBe(0); // a prefix, not a substring
+    expect((await users.searchByUsernamePrefix('%', page)).total).toBe(0);
 
     const sessions = new TypeOrmUserSessionRepository(ds);
     await sessions.insert({

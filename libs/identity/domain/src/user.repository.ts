@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
+import { applyListQuery, escapeLike, type ListColumns, type ListQuery } from '@berth/api/domain';
 import { IdentityError } from './identity.errors';
 import { UserEntity } from './user.entity';
 
@@ -24,6 +25,23 @@ export interface UserPage {
   users: UserEntity[];
   total: number;
 }
+/** Rows to skip and take; `Paging` from the API domain fits. */
+export interface UserWindow {
+  offset: number;
+  limit: number;
+}
+
+/**
+ * The API fields a user list may filter and sort on, and where each lives. Callers choose from
+ * these names only (an allowlist); the password hash and CLI secret are never among them.
+ */
+export const USER_LIST_COLUMNS: ListColumns = {
+  user_id: 'u.id',
+  username: 'u.username',
+  email: 'u.email',
+  creation_time: 'u.creationTime',
+  update_time: 'u.updateTime',
+};
 
 /** Where users live. The use cases depend on this port; specs use the in-memory fake. */
 export abstract class UserRepository {
@@ -31,8 +49,10 @@ export abstract class UserRepository {
   abstract findById(id: number): Promise<UserEntity | null>;
   abstract findByUsername(username: string): Promise<UserEntity | null>;
   abstract findByEmail(email: string): Promise<UserEntity | null>;
-  /** Live users by id, `page` from 1; `username` filters by substring. */
-  abstract list(page: number, pageSize: number, username?: string): Promise<UserPage>;
+  /** Live users matching a parsed `q`/`sort` over USER_LIST_COLUMNS, by id when unsorted. */
+  abstract list(query: ListQuery, window: UserWindow): Promise<UserPage>;
+  /** Live users whose name starts with `prefix` (case-insensitive, wildcards literal), by name. */
+  abstract searchByUsernamePrefix(prefix: string, window: UserWindow): Promise<UserPage>;
   /** Inserts; a taken username or email is a CONFLICT. */
   abstract create(user: NewUser): Promise<UserEntity>;
   abstract update(id: number, patch: UserPatch): Promise<void>;
@@ -63,16 +83,27 @@ export class TypeOrmUserRepository extends UserRepository {
     return this.users.findOneBy({ email, deleted: false });
   }
 
-  async list(page: number, pageSize: number, username?: string): Promise<UserPage> {
+  async list(query: ListQuery, window: UserWindow): Promise<UserPage> {
     const qb = this.users.createQueryBuilder('u').where('u.deleted = :deleted', { deleted: false });
-    if (username) {
-      const escaped = username.replace(/[\\%_]/g, (c) => `\\${c}`);
-      qb.andWhere("u.username LIKE :pattern ESCAPE '\\'", { pattern: `%${escaped}%` });
-    }
-    const [users, total] = await qb
-      .orderBy('u.id', 'ASC')
-      .skip((page - 1) * pageSize)
-      .take(pageSize)
+    applyListQuery(qb, query, USER_LIST_COLUMNS);
+    // A stable order, so pages neither repeat nor skip rows.
+    if (query.sorts.length === 0) qb.orderBy('u.id', 'ASC');
+    else qb.addOrderBy('u.id', 'ASC');
+    const [users, total] = await qb.skip(window.offset).take(window.limit).getManyAndCount();
+    return { users, total };
+  }
+
+  async searchByUsernamePrefix(prefix: string, window: UserWindow): Promise<UserPage> {
+    const [users, total] = await this.users
+      .createQueryBuilder('u')
+      .where('u.deleted = :deleted', { deleted: false })
+      .andWhere("LOWER(u.username) LIKE LOWER(:prefix) ESCAPE '\\'", {
+        prefix: `${escapeLike(prefix)}%`,
+      })
+      .orderBy('u.username', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .skip(window.offset)
+      .take(window.limit)
       .getManyAndCount();
     return { users, total };
   }

@@ -23,7 +23,12 @@ describe('projects', () => {
     await ds.initialize();
     await runMigrations(ds);
     const projects = new ProjectRepository(ds);
-    expect(await projects.findByName('library')).toMatchObject({ name: 'library', public: false });
+    expect(await projects.getByName('library')).toMatchObject({
+      name: 'library',
+      ownerId: 1,
+      isPublic: false,
+      metadata: { public: 'false' },
+    });
     expect(await projects.findByName('nope')).toBeNull();
     await ds.destroy();
   });

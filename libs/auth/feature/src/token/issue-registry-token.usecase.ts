@@ -6,6 +6,7 @@ import {
   type RegistryTokenClaims,
 } from '@berth/contracts';
 import { BERTH_CONFIG, type BerthConfig } from '@berth/platform/config';
+import { ProjectRegistryAccess } from '@berth/projects/domain';
 import { signJwt } from '@berth/platform/jwt';
 import { SigningKeyCache } from '../signing-keys/signing-key.cache';
 import { grantedAccess } from './granted-access';
@@ -24,6 +25,7 @@ export class IssueRegistryTokenUseCase {
   constructor(
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     private readonly keys: SigningKeyCache,
+    private readonly projects: ProjectRegistryAccess,
   ) {}
 
   async execute(principal: Principal, requested: RegistryAccessEntry[]): Promise<IssuedToken> {
@@ -39,7 +41,7 @@ export class IssueRegistryTokenUseCase {
       nbf: iat,
       iat,
       jti: randomUUID(),
-      access: grantedAccess(principal, requested),
+      access: await grantedAccess(principal, requested, this.projects),
     };
     return {
       token: signJwt({ ...claims }, key),

@@ -5,7 +5,48 @@ import type { UserPrincipal } from '../principal';
 import type { UserSessionEntity } from '../user-session.entity';
 import { UserSessionRepository } from '../user-session.repository';
 import type { UserEntity } from '../user.entity';
-import { UserRepository, type NewUser, type UserPage, type UserPatch } from '../user.repository';
+import type { FilterCondition, ListQuery } from '@berth/api/domain';
+import {
+  UserRepository,
+  type NewUser,
+  type UserPage,
+  type UserPatch,
+  type UserWindow,
+} from '../user.repository';
+
+// The API field names of USER_LIST_COLUMNS, read from a row.
+const FIELD: Record<string, (u: UserEntity) => string | number | null> = {
+  user_id: (u) => u.id,
+  username: (u) => u.username,
+  email: (u) => u.email,
+  creation_time: (u) => u.creationTime,
+  update_time: (u) => u.updateTime,
+};
+
+function matches(u: UserEntity, c: FilterCondition): boolean {
+  const v = FIELD[c.field](u);
+  switch (c.kind) {
+    case 'exact':
+      return v === c.value;
+    case 'fuzzy':
+      return String(v ?? '')
+        .toLowerCase()
+        .includes(c.value.toLowerCase());
+    case 'or':
+      return c.values.some((x) => v === x);
+    case 'and':
+      return c.values.every((x) => v === x);
+    case 'range': {
+      // Only string fields (username, email) are filterable on users.
+      const text = String(v ?? '');
+      return (
+        v !== null &&
+        (c.min === undefined || text >= String(c.min)) &&
+        (c.max === undefined || text <= String(c.max))
+      );
+    }
+  }
+}
 
 /** Users in a Map, with the same uniqueness rules as the table; for unit specs. */
 export class InMemoryUserRepository extends UserRepository {
@@ -22,11 +63,24 @@ export class InMemoryUserRepository extends UserRepository {
   async findByEmail(email: string): Promise<UserEntity | null> {
     return this.find((u) => u.email === email);
   }
-  async list(page: number, pageSize: number, username?: string): Promise<UserPage> {
-    const live = [...this.rows.values()].filter(
-      (u) => !u.deleted && (!username || u.username.includes(username)),
-    );
-    return { users: live.slice((page - 1) * pageSize, page * pageSize), total: live.length };
+  async list(query: ListQuery, window: UserWindow): Promise<UserPage> {
+    const live = [...this.rows.values()]
+      .filter((u) => !u.deleted && query.filters.every((c) => matches(u, c)))
+      .sort((a, b) => {
+        for (const s of query.sorts) {
+          const x = FIELD[s.field](a) ?? '';
+          const y = FIELD[s.field](b) ?? '';
+          if (x !== y) return (x < y ? -1 : 1) * (s.direction === 'ASC' ? 1 : -1);
+        }
+        return a.id - b.id;
+      });
+    return page(live, window);
+  }
+  async searchByUsernamePrefix(prefix: string, window: UserWindow): Promise<UserPage> {
+    const live = [...this.rows.values()]
+      .filter((u) => !u.deleted && u.username.toLowerCase().startsWith(prefix.toLowerCase()))
+      .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : a.id - b.id));
+    return page(live, window);
   }
   async create(user: NewUser): Promise<UserEntity> {
     this.assertUnique(user.username, user.email, -1);
@@ -69,6 +123,13 @@ export class InMemoryUserRepository extends UserRepository {
       }
     }
   }
+}
+
+function page(rows: UserEntity[], window: UserWindow): UserPage {
+  return {
+    users: rows.slice(window.offset, window.offset + window.limit).map((u) => ({ ...u })),
+    total: rows.length,
+  };
 }
 
 export class InMemoryUserSessionRepository extends UserSessionRepository {

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { conflict, type Paging } from '@berth/api/domain';
+import { ProjectMemberEntity } from './project-member.entity';
+import { isUniqueViolation } from './project.repository';
+import type { ProjectRoleId } from './project-role';
+
+@Injectable()
+export class ProjectMemberRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private get members() {
+    return this.dataSource.getRepository(ProjectMemberEntity);
+  }
+
+  findByUser(projectId: number, userId: number): Promise<ProjectMemberEntity | null> {
+    return this.members.findOneBy({ projectId, entityId: userId, entityType: 'u' });
+  }
+
+  /** The member only if it belongs to this project: an id from another project is not found. */
+  findInProject(projectId: number, id: number): Promise<ProjectMemberEntity | null> {
+    return this.members.findOneBy({ projectId, id });
+  }
+
+  async list(
+    projectId: number,
+    paging: Paging,
+  ): Promise<{ members: ProjectMemberEntity[]; total: number }> {
+    const [members, total] = await this.members.findAndCount({
+      where: { projectId },
+      order: { id: 'ASC' },
+      skip: paging.offset,
+      take: paging.limit,
+    });
+    return { members, total };
+  }
+
+  async add(
+    projectId: number,
+    userId: number,
+    roleId: ProjectRoleId,
+  ): Promise<ProjectMemberEntity> {
+    const now = new Date().toISOString();
+    const row = this.members.create({
+      projectId,
+      entityId: userId,
+      entityType: 'u',
+      roleId,
+      creationTime: now,
+      updateTime: now,
+    });
+    try {
+      await this.members.insert(row);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw conflict('the user is already a member of the project');
+      throw e;
+    }
+    return row;
+  }
+
+  async updateRole(projectId: number, id: number, roleId: ProjectRoleId): Promise<void> {
+    await this.members.update({ projectId, id }, { roleId, updateTime: new Date().toISOString() });
+  }
+
+  async delete(projectId: number, id: number): Promise<void> {
+    await this.members.delete({ projectId, id });
+  }
+
+  /** How many members hold each role. */
+  async countByRole(projectId: number): Promise<Map<ProjectRoleId, number>> {
+    const rows = await this.members
+      .createQueryBuilder('m')
+      .select('m.role_id', 'role')
+      .addSelect('COUNT(*)', 'n')
+      .where('m.project_id = :projectId', { projectId })
+      .groupBy('m.role_id')
+      .getRawMany<{ role: number; n: number | string }>();
+    return new Map(rows.map((r) => [Number(r.role) as ProjectRoleId, Number(r.n)]));
+  }
+}
