@@ -6,11 +6,13 @@ import { OpenApiController } from './openapi.controller';
 import { PingController } from './ping.controller';
 import { SystemInfoController } from './systeminfo.controller';
 import { ProjectsApiModule } from './projects/projects-api.module';
+import { RobotsApiModule } from './robots/robots-api.module';
 import { UsersApiModule } from './users/users-api.module';
+import { RepositoriesApiModule } from './repositories/repositories-api.module';
 
 /** The Harbor-compatible management API under /api/v2.0. */
 @Module({
-  imports: [UsersApiModule, ProjectsApiModule],
+  imports: [UsersApiModule, ProjectsApiModule, RepositoriesApiModule, RobotsApiModule],
   controllers: [
     PingController,
     HealthController,

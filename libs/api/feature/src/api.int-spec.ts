@@ -135,7 +135,7 @@ describe('Harbor-compatible API foundation (api feature booted with startService
     it.each([
       ['GET', '/api/v2.0/no-such-thing'],
       ['GET', '/api/v2.0'],
-      ['DELETE', '/api/v2.0/projects/library/repositories/a%2Fb'],
+      ['DELETE', '/api/v2.0/projects/library/no-such-thing/a%2Fb'],
       ['PUT', '/api/v2.0/ping/extra'],
     ])('answers %s %s with 404 NOT_FOUND in Harbor’s body', async (method, p) => {
       await expectHarborError(await fetch(`${api.url}${p}`, { method }), 404, 'NOT_FOUND');

@@ -6,6 +6,8 @@ import {
   type OpenApiSchema,
 } from '@berth/api/domain';
 import { projectsPaths } from './projects/projects.openapi';
+import { repositoriesPaths } from './repositories/repositories.openapi';
+import { robotsPaths } from './robots/robots.openapi';
 import { usersPaths, usersSchemas } from './users/users.openapi';
 
 /**
@@ -126,6 +128,8 @@ export const openApiDocument: OpenApiDocument = {
     },
     ...usersPaths,
     ...projectsPaths,
+    ...repositoriesPaths,
+    ...robotsPaths,
   },
   components: {
     schemas: {

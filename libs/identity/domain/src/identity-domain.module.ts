@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthenticatedGuard } from './authenticated.guard';
 import { LoginThrottle } from './login-throttle';
 import { RequestAuthenticator } from './request-authenticator';
+import { RobotRepository, TypeOrmRobotRepository } from './robots/robot.repository';
 import { TypeOrmUserRepository, UserRepository } from './user.repository';
 import { TypeOrmUserSessionRepository, UserSessionRepository } from './user-session.repository';
 import { ChangeUserPasswordUseCase } from './usecases/change-user-password.usecase';
@@ -46,10 +47,11 @@ const services = [
   providers: [
     { provide: UserRepository, useClass: TypeOrmUserRepository },
     { provide: UserSessionRepository, useClass: TypeOrmUserSessionRepository },
+    { provide: RobotRepository, useClass: TypeOrmRobotRepository },
     // The default policies; its constructor parameters are for tests, not injection.
     { provide: LoginThrottle, useFactory: () => new LoginThrottle() },
     ...services.filter((s) => s !== LoginThrottle),
   ],
-  exports: [UserRepository, UserSessionRepository, ...services],
+  exports: [UserRepository, UserSessionRepository, RobotRepository, ...services],
 })
 export class IdentityDomainModule {}

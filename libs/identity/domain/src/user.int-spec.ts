@@ -27,7 +27,10 @@ async function upgradeAndUse(settings: DatabaseSettings): Promise<void> {
   const ds = createDataSource(settings, mergeParts(platformDatabaseParts, identityDatabaseParts));
   await ds.initialize();
   try {
-    expect((await runMigrations(ds)).map((m) => m.name)).toEqual(['User1764000004000']);
+    expect((await runMigrations(ds)).map((m) => m.name)).toEqual([
+      'User1764000004000',
+      'Robot1764000011000',
+    ]);
     const users = new TypeOrmUserRepository(ds);
     expect(await users.findById(1)).toMatchObject({
       username: 'admin',

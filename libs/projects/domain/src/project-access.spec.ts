@@ -38,6 +38,10 @@ const EXPECTED: Record<ProjectAction, Holder[]> = {
   'tag:read': ['projectAdmin', 'maintainer', 'developer', 'guest', 'limitedGuest', 'public'],
   'tag:create': ['projectAdmin', 'maintainer', 'developer'],
   'tag:delete': ['projectAdmin', 'maintainer'],
+  'robot:read': ['projectAdmin', 'maintainer'],
+  'robot:create': ['projectAdmin'],
+  'robot:update': ['projectAdmin'],
+  'robot:delete': ['projectAdmin'],
 };
 
 const ROLE_OF_HOLDER: Record<Exclude<Holder, 'public'>, ProjectRoleId> = {

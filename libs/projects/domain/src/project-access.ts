@@ -28,6 +28,10 @@ export const PROJECT_ACTIONS = [
   'tag:read',
   'tag:create',
   'tag:delete',
+  'robot:read',
+  'robot:create',
+  'robot:update',
+  'robot:delete',
 ] as const;
 export type ProjectAction = (typeof PROJECT_ACTIONS)[number];
 
@@ -80,6 +84,10 @@ export const PERMISSIONS: Readonly<Record<ProjectAction, readonly boolean[]>> = 
   'tag:read':          [X,           X,         X,        X,    X,           X],
   'tag:create':        [X,           X,         X,        _,    _,           _],
   'tag:delete':        [X,           X,         _,        _,    _,           _],
+  'robot:read':        [X,           X,         _,        _,    _,           _],
+  'robot:create':      [X,           _,         _,        _,    _,           _],
+  'robot:update':      [X,           _,         _,        _,    _,           _],
+  'robot:delete':      [X,           _,         _,        _,    _,           _],
 };
 
 const HOLDER_OF_ROLE: Record<ProjectRoleId, Holder> = {
@@ -113,8 +121,8 @@ export interface AccessibleProject {
 
 /**
  * Who may do what in a project. Every API route and every registry token goes through here.
- * Robots join as another `Principal` kind: give them a case in `roleOf`/`can` (their explicit
- * permissions) and the compiler points at every other place to decide.
+ * Robots have no role here: their own permissions decide their registry grants (see
+ * `robotRegistryActions`), and on the API they are treated like anonymous callers.
  */
 @Injectable()
 export class ProjectAccess {
@@ -128,6 +136,8 @@ export class ProjectAccess {
     switch (principal.kind) {
       case 'anonymous':
         return undefined;
+      case 'robot':
+        return undefined; // robots hold their listed permissions, never a role
       case 'user':
         return (await this.members.findByUser(project.id, principal.id))?.roleId;
     }

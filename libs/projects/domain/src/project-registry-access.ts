@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '@berth/identity/domain';
+import { robotRegistryActions, type Principal } from '@berth/identity/domain';
 import { ProjectAccess, type RegistryAction } from './project-access';
 import { ProjectRepository } from './project.repository';
 
 /**
  * The registry actions a principal has on the repositories of a project, by project name:
- * what the token service intersects requested scopes with. No project, no actions.
+ * what the token service intersects requested scopes with. No project, no actions. Robots
+ * get what their permissions list for that repository (`repository`: the path after the
+ * project name), and nothing from the project being public.
  */
 @Injectable()
 export class ProjectRegistryAccess {
@@ -14,8 +16,14 @@ export class ProjectRegistryAccess {
     private readonly access: ProjectAccess,
   ) {}
 
-  async registryActions(principal: Principal, projectName: string): Promise<RegistryAction[]> {
+  async registryActions(
+    principal: Principal,
+    projectName: string,
+    repository = '',
+  ): Promise<RegistryAction[]> {
     const project = await this.projects.getByName(projectName);
-    return project ? this.access.registryActions(principal, project) : [];
+    if (!project) return [];
+    if (principal.kind === 'robot') return robotRegistryActions(principal, project, repository);
+    return this.access.registryActions(principal, project);
   }
 }

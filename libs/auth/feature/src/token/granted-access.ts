@@ -2,9 +2,16 @@ import type { RegistryAccessEntry } from '@berth/contracts';
 import type { RegistryAction } from '@berth/projects/domain';
 import type { Principal } from './principal';
 
-/** The registry actions a principal has in a project (ProjectRegistryAccess in production). */
+/**
+ * The registry actions a principal has in a project (ProjectRegistryAccess in production);
+ * `repository`, the path after the project name, matters to robots' repository patterns.
+ */
 export interface RegistryActionLookup {
-  registryActions(principal: Principal, projectName: string): Promise<RegistryAction[]>;
+  registryActions(
+    principal: Principal,
+    projectName: string,
+    repository?: string,
+  ): Promise<RegistryAction[]>;
 }
 
 /**
@@ -14,8 +21,8 @@ export interface RegistryActionLookup {
  * that do not exist (the registry then answers NAME_UNKNOWN). `registry:catalog:*` is for
  * system admins only, as in Harbor: the catalog is never filtered per caller.
  *
- * Robots will be another principal kind: they get a case below granting what their
- * permissions list, and the exhaustive switch makes the compiler ask for it.
+ * Robots get what their permissions list, repository by repository (their patterns are per
+ * repository), and never the catalog.
  */
 export async function grantedAccess(
   principal: Principal,
@@ -29,6 +36,8 @@ export async function grantedAccess(
       return intersect(principal, requested, lookup);
     case 'anonymous':
       return intersect(principal, requested, lookup);
+    case 'robot':
+      return intersectPerRepository(principal, requested, lookup);
     default:
       return unknownPrincipal(principal);
   }
@@ -46,6 +55,28 @@ async function intersect(
     const project = entry.name.split('/')[0];
     if (!byProject.has(project)) byProject.set(project, lookup.registryActions(principal, project));
     const allowed = await byProject.get(project)!;
+    const asked = entry.actions.includes('*') ? ['pull', 'push', 'delete'] : entry.actions;
+    const actions = asked.filter((a) => (allowed as readonly string[]).includes(a));
+    if (actions.length > 0) granted.push({ type: entry.type, name: entry.name, actions });
+  }
+  return granted;
+}
+
+async function intersectPerRepository(
+  principal: Principal,
+  requested: readonly RegistryAccessEntry[],
+  lookup: RegistryActionLookup,
+): Promise<RegistryAccessEntry[]> {
+  const granted: RegistryAccessEntry[] = [];
+  for (const entry of requested) {
+    if (entry.type !== 'repository') continue; // the catalog: system admins only
+    const slash = entry.name.indexOf('/');
+    if (slash <= 0) continue; // a repository outside any project belongs to no robot
+    const allowed = await lookup.registryActions(
+      principal,
+      entry.name.slice(0, slash),
+      entry.name.slice(slash + 1),
+    );
     const asked = entry.actions.includes('*') ? ['pull', 'push', 'delete'] : entry.actions;
     const actions = asked.filter((a) => (allowed as readonly string[]).includes(a));
     if (actions.length > 0) granted.push({ type: entry.type, name: entry.name, actions });

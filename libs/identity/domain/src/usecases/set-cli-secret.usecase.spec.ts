@@ -1,3 +1,4 @@
+import { InMemoryRobotRepository } from '../robots/robot.repository';
 import { describe, expect, it } from 'vitest';
 import { seededIdentity } from '../testing/in-memory-identity';
 import { SetCliSecretUseCase } from './set-cli-secret.usecase';
@@ -7,7 +8,11 @@ describe('SetCliSecretUseCase', () => {
   it('sets a chosen secret that then works as a credential', async () => {
     const { users, throttle, alice } = await seededIdentity();
     await new SetCliSecretUseCase(users).execute(alice, alice.id, 'Cl1SecretOfAlice');
-    const verified = await new VerifyCredentialsUseCase(users, throttle).execute({
+    const verified = await new VerifyCredentialsUseCase(
+      users,
+      throttle,
+      new InMemoryRobotRepository(),
+    ).execute({
       username: 'alice',
       password: 'Cl1SecretOfAlice',
       allowCliSecret: true,

@@ -1,3 +1,4 @@
+import { InMemoryRobotRepository } from '../robots/robot.repository';
 import { describe, expect, it } from 'vitest';
 import { RequestAuthenticator } from '../request-authenticator';
 import { PASSWORD, seededIdentity } from '../testing/in-memory-identity';
@@ -11,7 +12,11 @@ const basic = (u: string, p: string): string =>
 describe('sessions and RequestAuthenticator', () => {
   const setup = async () => {
     const id = await seededIdentity();
-    const verify = new VerifyCredentialsUseCase(id.users, id.throttle);
+    const verify = new VerifyCredentialsUseCase(
+      id.users,
+      id.throttle,
+      new InMemoryRobotRepository(),
+    );
     return {
       ...id,
       start: new StartSessionUseCase(verify, id.sessions),

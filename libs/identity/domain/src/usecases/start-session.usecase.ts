@@ -33,7 +33,8 @@ export class StartSessionUseCase {
         result.retryAfterSeconds,
       );
     }
-    if (result.outcome === 'invalid') {
+    // Robots never reach here (no CLI secrets on the portal), but they have no session either.
+    if (result.outcome === 'invalid' || result.principal.kind !== 'user') {
       throw new IdentityError('UNAUTHORIZED', 'invalid username or password');
     }
     const now = new Date();

@@ -1,3 +1,4 @@
+import { InMemoryRobotRepository } from '../robots/robot.repository';
 import { describe, expect, it } from 'vitest';
 import { PASSWORD, seededIdentity } from '../testing/in-memory-identity';
 import { GenerateCliSecretUseCase } from './generate-cli-secret.usecase';
@@ -6,7 +7,7 @@ import { VerifyCredentialsUseCase } from './verify-credentials.usecase';
 describe('VerifyCredentialsUseCase and GenerateCliSecretUseCase', () => {
   it('verifies a password, and the CLI secret only where allowed', async () => {
     const { users, throttle, alice } = await seededIdentity();
-    const verify = new VerifyCredentialsUseCase(users, throttle);
+    const verify = new VerifyCredentialsUseCase(users, throttle, new InMemoryRobotRepository());
     expect(
       await verify.execute({ username: 'alice', password: PASSWORD, allowCliSecret: false }),
     ).toEqual({ outcome: 'verified', principal: alice });
@@ -32,7 +33,7 @@ describe('VerifyCredentialsUseCase and GenerateCliSecretUseCase', () => {
 
   it('answers an unknown user like a wrong password, paying for the same scrypt', async () => {
     const { users, throttle } = await seededIdentity();
-    const verify = new VerifyCredentialsUseCase(users, throttle);
+    const verify = new VerifyCredentialsUseCase(users, throttle, new InMemoryRobotRepository());
     const time = async (username: string): Promise<number> => {
       const t0 = performance.now();
       expect(
@@ -49,7 +50,7 @@ describe('VerifyCredentialsUseCase and GenerateCliSecretUseCase', () => {
     const { users, throttle } = await seededIdentity();
     let now = 0;
     throttle.clock = { now: () => now };
-    const verify = new VerifyCredentialsUseCase(users, throttle);
+    const verify = new VerifyCredentialsUseCase(users, throttle, new InMemoryRobotRepository());
     for (let i = 0; i < 5; i++) {
       await verify.execute({
         username: 'alice',
@@ -70,7 +71,7 @@ describe('VerifyCredentialsUseCase and GenerateCliSecretUseCase', () => {
   it('refuses deleted users and users without a password', async () => {
     const { users, throttle, alice } = await seededIdentity();
     await users.update(alice.id, { passwordHash: null });
-    const verify = new VerifyCredentialsUseCase(users, throttle);
+    const verify = new VerifyCredentialsUseCase(users, throttle, new InMemoryRobotRepository());
     expect(
       await verify.execute({ username: 'alice', password: PASSWORD, allowCliSecret: true }),
     ).toEqual({ outcome: 'invalid' });

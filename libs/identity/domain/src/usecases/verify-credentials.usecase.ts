@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { LoginThrottle } from '../login-throttle';
 import { verifyPassword } from '../password-hash';
-import type { UserPrincipal } from '../principal';
+import type { RobotPrincipal, UserPrincipal } from '../principal';
+import { isRobotName } from '../robots/robot-name';
+import { robotIsActive, robotPrincipalOf } from '../robots/robot-principal';
+import { RobotRepository } from '../robots/robot.repository';
 import { hashSecret, sameDigest } from '../secret';
 import { UserRepository } from '../user.repository';
 import { principalOf } from './actor';
@@ -12,12 +15,12 @@ export interface VerifyCredentialsCommand {
   password: string;
   /** Source address, for per-address throttling. */
   source?: string;
-  /** Docker and Basic auth accept the CLI secret; the portal login does not. */
+  /** Docker and Basic auth accept the CLI secret and robots (`robot$…`); the portal login does not. */
   allowCliSecret: boolean;
 }
 
 export type VerifyCredentialsResult =
-  | { outcome: 'verified'; principal: UserPrincipal }
+  | { outcome: 'verified'; principal: UserPrincipal | RobotPrincipal }
   | { outcome: 'invalid' }
   | { outcome: 'locked'; retryAfterSeconds: number };
 
@@ -37,6 +40,7 @@ export class VerifyCredentialsUseCase {
   constructor(
     private readonly users: UserRepository,
     private readonly throttle: LoginThrottle,
+    private readonly robots: RobotRepository,
   ) {}
 
   async execute(command: VerifyCredentialsCommand): Promise<VerifyCredentialsResult> {
@@ -46,6 +50,8 @@ export class VerifyCredentialsUseCase {
 
     const plausible =
       username.length > 0 && username.length <= 255 && password.length <= MAX_CREDENTIAL_LENGTH;
+    if (command.allowCliSecret && isRobotName(username))
+      return this.robot(username, plausible ? password : '', source);
     const user = plausible ? await this.users.findByUsername(username) : null;
     const passwordOk = await verifyPassword(
       plausible ? password : '',
@@ -65,5 +71,21 @@ export class VerifyCredentialsUseCase {
     }
     this.throttle.recordSuccess(username);
     return { outcome: 'verified', principal: principalOf(user) };
+  }
+
+  /** A robot: one lookup, one SHA-256, one constant-time compare, found or not, active or not. */
+  private async robot(
+    name: string,
+    secret: string,
+    source?: string,
+  ): Promise<VerifyCredentialsResult> {
+    const robot = await this.robots.findByName(name);
+    const secretOk = sameDigest(hashSecret(secret), robot?.secretHash ?? DUMMY_SECRET_HASH);
+    if (!robot || !secretOk || !robotIsActive(robot, new Date())) {
+      this.throttle.recordFailure(name, source);
+      return { outcome: 'invalid' };
+    }
+    this.throttle.recordSuccess(name);
+    return { outcome: 'verified', principal: robotPrincipalOf(robot) };
   }
 }

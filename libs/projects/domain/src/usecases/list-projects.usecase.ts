@@ -30,8 +30,9 @@ export class ListProjectsUseCase {
       if (!owner) return { projects: [], total: 0 };
       ownerId = owner.id;
     }
+    // Robots are members of nothing: like anonymous callers they list public projects only.
     const visibleTo =
-      actor.kind === 'anonymous' ? {} : actor.sysadmin ? undefined : { userId: actor.id };
+      actor.kind !== 'user' ? {} : actor.sysadmin ? undefined : { userId: actor.id };
     return this.projects.list({
       name: command.name,
       public: command.public,

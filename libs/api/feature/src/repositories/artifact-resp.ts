@@ -1,0 +1,114 @@
+import {
+  harborArtifactType,
+  indexChildren,
+  type ArtifactView,
+  type RepositoryView,
+  type TagView,
+} from '@berth/artifacts/domain';
+
+// Berth does not record pulls yet: Harbor's zero time and count.
+export const NEVER = '0001-01-01T00:00:00.000Z';
+
+/** Harbor's Repository model. */
+export interface RepositoryResp {
+  id: number;
+  project_id: number;
+  name: string;
+  description: string;
+  artifact_count: number;
+  pull_count: number;
+  creation_time: string;
+  update_time: string;
+}
+
+export interface TagResp {
+  repository_id: number;
+  artifact_id: number;
+  name: string;
+  push_time: string;
+  pull_time: string;
+  immutable: boolean;
+}
+
+export interface ReferenceResp {
+  parent_id: number;
+  child_id: number;
+  child_digest: string;
+  platform?: Record<string, unknown>;
+  annotations?: Record<string, string>;
+  urls?: string[];
+}
+
+/** Harbor's Artifact model. */
+export interface ArtifactResp {
+  id: number;
+  type: string;
+  media_type: string;
+  manifest_media_type: string;
+  project_id: number;
+  repository_id: number;
+  digest: string;
+  size: number;
+  push_time: string;
+  pull_time: string;
+  extra_attrs: Record<string, unknown>;
+  annotations: Record<string, string>;
+  references: ReferenceResp[];
+  tags: TagResp[] | null;
+}
+
+export function toRepositoryResp(r: RepositoryView): RepositoryResp {
+  return {
+    id: r.id,
+    project_id: r.projectId,
+    name: r.name,
+    description: '',
+    artifact_count: r.artifactCount,
+    pull_count: 0,
+    creation_time: r.createdAt,
+    update_time: r.updatedAt,
+  };
+}
+
+export function toTagResp(t: TagView): TagResp {
+  return {
+    repository_id: t.repositoryId,
+    artifact_id: t.manifestId,
+    name: t.name,
+    push_time: t.updatedAt,
+    pull_time: NEVER,
+    immutable: false,
+  };
+}
+
+export function toArtifactResp(
+  a: ArtifactView,
+  projectId: number,
+  childIds: ReadonlyMap<string, number>,
+  tags: TagView[] | undefined,
+): ArtifactResp {
+  return {
+    id: a.id,
+    type: harborArtifactType(a.mediaType, a.artifactType),
+    // Harbor's media_type is the config's; an index has none and repeats its own.
+    media_type: a.artifactType ?? a.mediaType,
+    manifest_media_type: a.mediaType,
+    project_id: projectId,
+    repository_id: a.repositoryId,
+    digest: a.digest,
+    size: a.size,
+    push_time: a.createdAt,
+    pull_time: NEVER,
+    extra_attrs: {},
+    annotations: a.annotations,
+    references: indexChildren(a).map((c) => ({
+      parent_id: a.id,
+      child_id: childIds.get(c.digest) ?? 0,
+      child_digest: c.digest,
+      ...(c.platform && { platform: c.platform }),
+      ...(c.annotations && { annotations: c.annotations }),
+      ...(c.urls && { urls: c.urls }),
+    })),
+    tags: tags === undefined ? null : tags.filter((t) => t.manifestId === a.id).map(toTagResp),
+  };
+}

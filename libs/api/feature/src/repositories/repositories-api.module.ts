@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { ArtifactsDomainModule } from '@berth/artifacts/domain';
+import { IdentityDomainModule } from '@berth/identity/domain';
+import { ProjectUseCasesModule } from '@berth/projects/domain';
+import { RepositoriesController } from './repositories.controller';
+import { RepositoryScope } from './repository-scope';
+import { SearchController } from './search.controller';
+
+/**
+ * Harbor's repositories, artifacts, tags and search. Reads and writes the registry's tables
+ * (the app must migrate `registryDatabaseParts`; without them these routes have nothing to find).
+ */
+@Module({
+  imports: [IdentityDomainModule, ProjectUseCasesModule, ArtifactsDomainModule],
+  controllers: [RepositoriesController, SearchController],
+  providers: [RepositoryScope],
+})
+export class RepositoriesApiModule {}

@@ -1,0 +1,251 @@
+import { Body, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  badRequest,
+  conflict,
+  firstQueryValue,
+  notFound,
+  parseListQuery,
+  parsePaging,
+  type ListQuerySpec,
+  type RawQuery,
+} from '@berth/api/domain';
+import { ArtifactStore, indexChildren, type ArtifactView } from '@berth/artifacts/domain';
+import { RequestAuthenticator, type Principal } from '@berth/identity/domain';
+import { isValidTag } from '@berth/oci';
+import { HarborApiController } from '../harbor-api.decorator';
+import { setPageHeaders } from '../pagination';
+import { callerOf, objectBody } from '../projects/project-request';
+import {
+  toArtifactResp,
+  toRepositoryResp,
+  toTagResp,
+  type ArtifactResp,
+  type RepositoryResp,
+  type TagResp,
+} from './artifact-resp';
+import { RepositoryScope } from './repository-scope';
+
+export const REPOSITORIES_LIST_QUERY: ListQuerySpec = {
+  filters: { name: { type: 'string' }, id: { type: 'integer' } },
+  sorts: ['name', 'creation_time', 'id'],
+};
+
+const operatorOf = (p: Principal): string | undefined =>
+  p.kind === 'user' ? p.username : undefined;
+
+/**
+ * Harbor's repositories, artifacts and tags under `/projects/{project_name}/repositories`.
+ * Every object is looked up inside the path's project after ProjectAccess allowed the action.
+ */
+@HarborApiController('projects/:project_name/repositories')
+export class RepositoriesController {
+  constructor(
+    private readonly authenticator: RequestAuthenticator,
+    private readonly scope: RepositoryScope,
+    private readonly store: ArtifactStore,
+  ) {}
+
+  @Get()
+  async list(
+    @Param('project_name') projectName: string,
+    @Query() query: RawQuery,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RepositoryResp[]> {
+    const caller = await callerOf(this.authenticator, req);
+    const paging = parsePaging(query);
+    const list = parseListQuery(query, REPOSITORIES_LIST_QUERY);
+    const project = await this.scope.project(caller, projectName, 'repository:read');
+    const { repositories, total } = await this.store.listRepositories(project.id, list, paging);
+    setPageHeaders(req, reply, paging, total);
+    return repositories.map(toRepositoryResp);
+  }
+
+  @Get(':repository_name')
+  async get(
+    @Param('project_name') projectName: string,
+    @Param('repository_name') repositoryName: string,
+    @Req() req: FastifyRequest,
+  ): Promise<RepositoryResp> {
+    const caller = await callerOf(this.authenticator, req);
+    const { repository } = await this.scope.repository(
+      caller,
+      projectName,
+      repositoryName,
+      'repository:read',
+    );
+    return toRepositoryResp(repository);
+  }
+
+  @Delete(':repository_name')
+  async delete(
+    @Param('project_name') projectName: string,
+    @Param('repository_name') repositoryName: string,
+    @Req() req: FastifyRequest,
+  ): Promise<void> {
+    const caller = await callerOf(this.authenticator, req);
+    const { repository } = await this.scope.repository(
+      caller,
+      projectName,
+      repositoryName,
+      'repository:delete',
+    );
+    await this.store.deleteRepository(repository, operatorOf(caller));
+  }
+
+  @Get(':repository_name/artifacts')
+  async listArtifacts(
+    @Param('project_name') projectName: string,
+    @Param('repository_name') repositoryName: string,
+    @Query() query: RawQuery,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ArtifactResp[]> {
+    const caller = await callerOf(this.authenticator, req);
+    const paging = parsePaging(query);
+    const withTag = boolParam(query, 'with_tag', true);
+    const { project, repository } = await this.scope.repository(
+      caller,
+      projectName,
+      repositoryName,
+      'artifact:read',
+    );
+    const { artifacts, total } = await this.store.listArtifacts(repository.id, paging);
+    setPageHeaders(req, reply, paging, total);
+    return this.resps(project.id, artifacts, withTag);
+  }
+
+  @Get(':repository_name/artifacts/:reference')
+  async getArtifact(
+    @Param('project_name') projectName: string,
+    @Param('repository_name') repositoryName: string,
+    @Param('reference') reference: string,
+    @Query() query: RawQuery,
+    @Req() req: FastifyRequest,
+  ): Promise<ArtifactResp> {
+    const caller = await callerOf(this.authenticator, req);
+    const withTag = boolParam(query, 'with_tag', true);
+    const { project, artifact } = await this.scope.artifact(
+      caller,
+      projectName,
+      repositoryName,
+      reference,
+      'artifact:read',
+    );
+    return (await this.resps(project.id, [artifact], withTag))[0];
+  }
+
+  @Delete(':repository_name/artifacts/:reference')
+  async deleteArtifact(
+    @Param('project_name') projectName: string,
+    @Param('repository_name') repositoryName: string,
+    @Param('reference') reference: string,
+    @Req() req: FastifyRequest,
+  ): Promise<void> {
+    const caller = await callerOf(this.authenticator, req);
+    const { repository, artifact } = await this.scope.artifact(
+      caller,
+      projectName,
+      repositoryName,
+      reference,
+      'artifact:delete',
+    );
+    await this.store.deleteArtifact(repository.name, artifact, operatorOf(caller));
+  }
+
+  @Get(':repository_name/artifacts/:reference/tags')
+  async listTags(
+    @Param('project_name') projectName: string,
+    @Param('repository_name') repositoryName: string,
+    @Param('reference') reference: string,
+    @Query() query: RawQuery,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TagResp[]> {
+    const caller = await callerOf(this.authenticator, req);
+    const paging = parsePaging(query);
+    const { artifact } = await this.scope.artifact(
+      caller,
+      projectName,
+      repositoryName,
+      reference,
+      'tag:read',
+    );
+    const tags = await this.store.tagsOf(artifact.repositoryId, [artifact.id]);
+    setPageHeaders(req, reply, paging, tags.length);
+    return tags.slice(paging.offset, paging.offset + paging.limit).map(toTagResp);
+  }
+
+  @Post(':repository_name/artifacts/:reference/tags')
+  @HttpCode(201)
+  async createTag(
+    @Param('project_name') projectName: string,
+    @Param('repository_name') repositoryName: string,
+    @Param('reference') reference: string,
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+  ): Promise<void> {
+    const caller = await callerOf(this.authenticator, req);
+    const { artifact } = await this.scope.artifact(
+      caller,
+      projectName,
+      repositoryName,
+      reference,
+      'tag:create',
+    );
+    const name = objectBody(body).name;
+    if (typeof name !== 'string' || !isValidTag(name)) throw badRequest('invalid tag name');
+    if (!(await this.store.createTag(artifact, name)))
+      throw conflict(`the tag ${name} already exists in the repository`);
+  }
+
+  @Delete(':repository_name/artifacts/:reference/tags/:tag_name')
+  async deleteTag(
+    @Param('project_name') projectName: string,
+    @Param('repository_name') repositoryName: string,
+    @Param('reference') reference: string,
+    @Param('tag_name') tagName: string,
+    @Req() req: FastifyRequest,
+  ): Promise<void> {
+    const caller = await callerOf(this.authenticator, req);
+    const { artifact } = await this.scope.artifact(
+      caller,
+      projectName,
+      repositoryName,
+      reference,
+      'tag:delete',
+    );
+    if (!(await this.store.deleteTag(artifact, tagName)))
+      throw notFound(`tag ${tagName.slice(0, 128)} not found on the artifact`);
+  }
+
+  private async resps(
+    projectId: number,
+    artifacts: ArtifactView[],
+    withTag: boolean,
+  ): Promise<ArtifactResp[]> {
+    if (artifacts.length === 0) return [];
+    const repositoryId = artifacts[0].repositoryId;
+    const [tags, childIds] = await Promise.all([
+      withTag
+        ? this.store.tagsOf(
+            repositoryId,
+            artifacts.map((a) => a.id),
+          )
+        : Promise.resolve(undefined),
+      this.store.manifestIds(
+        repositoryId,
+        artifacts.flatMap((a) => indexChildren(a).map((c) => c.digest)),
+      ),
+    ]);
+    return artifacts.map((a) => toArtifactResp(a, projectId, childIds, tags));
+  }
+}
+
+function boolParam(query: RawQuery, name: string, fallback: boolean): boolean {
+  const raw = firstQueryValue(query, name);
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== 'true' && raw !== 'false') throw badRequest(`${name} must be true or false`);
+  return raw === 'true';
+}

@@ -1,0 +1,346 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { applyListQuery, type ListColumns, type ListQuery, type Paging } from '@berth/api/domain';
+import { OutboxWriter, createEvent } from '@berth/platform/messaging';
+import {
+  indexChildren,
+  type ArtifactView,
+  type RepositoryView,
+  type TagView,
+} from './artifact-view';
+
+/*
+ * Why a shared lib reads and writes the registry's tables: the API (scope:api) may not import
+ * the registry (scope:registry), and a port would need every app to wire the registry's
+ * implementation in. The tables are the contract, as ProjectRepositoryCountQuery already reads
+ * them; writes repeat the registry's own (tags with their manifest, `artifact.deleted` in the
+ * same transaction), and blobs are left to garbage collection as the registry's DELETE does.
+ */
+
+/** What announces a deletion made through the API. */
+export const API_EVENT_SOURCE = 'api';
+
+export const REPOSITORY_LIST_COLUMNS: ListColumns = {
+  name: 'r.name',
+  creation_time: 'r.created_at',
+  id: 'r.repository_id',
+};
+
+export type ArtifactReference = { kind: 'digest'; digest: string } | { kind: 'tag'; tag: string };
+
+interface RepositoryRow {
+  id: number | string;
+  project_id: number | string;
+  name: string;
+  created_at: string;
+  artifact_count: number | string;
+  updated_at: string | null;
+}
+
+interface ManifestRow {
+  manifest_id: number | string;
+  repository_id: number | string;
+  digest: string;
+  media_type: string;
+  artifact_type: string | null;
+  annotations: string | null;
+  size: number | string;
+  content: string;
+  created_at: string;
+}
+
+const MANIFEST_SELECT = [
+  'm.manifest_id AS manifest_id',
+  'm.repository_id AS repository_id',
+  'm.digest AS digest',
+  'm.media_type AS media_type',
+  'm.artifact_type AS artifact_type',
+  'm.annotations AS annotations',
+  'm.size AS size',
+  'm.content AS content',
+  'm.created_at AS created_at',
+];
+
+const INDEX_MEDIA_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+];
+
+/** The registry's repositories, manifests (Harbor's artifacts) and tags, for the management API. */
+@Injectable()
+export class ArtifactStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  async listRepositories(
+    projectId: number,
+    query: ListQuery,
+    paging: Paging,
+  ): Promise<{ repositories: RepositoryView[]; total: number }> {
+    const qb = this.repositoryQuery().where('r.project_id = :projectId', { projectId });
+    applyListQuery(qb, query, REPOSITORY_LIST_COLUMNS);
+    const counted = await qb
+      .clone()
+      .select('COUNT(*)', 'n')
+      .orderBy()
+      .getRawOne<{ n: number | string }>();
+    if (query.sorts.length === 0) qb.orderBy('r.repository_id', 'DESC');
+    else qb.addOrderBy('r.repository_id', 'DESC');
+    const rows = await qb.offset(paging.offset).limit(paging.limit).getRawMany<RepositoryRow>();
+    return { repositories: rows.map(toRepositoryView), total: Number(counted?.n ?? 0) };
+  }
+
+  /** The repository of this full name, only if it belongs to the project. */
+  async findRepository(projectId: number, name: string): Promise<RepositoryView | null> {
+    const row = await this.repositoryQuery()
+      .where('r.project_id = :projectId AND r.name = :name', { projectId, name })
+      .getRawOne<RepositoryRow>();
+    return row ? toRepositoryView(row) : null;
+  }
+
+  /** Repositories whose name contains `name`, in the given projects. */
+  async searchRepositories(
+    projectIds: number[],
+    name: string,
+    limit: number,
+  ): Promise<RepositoryView[]> {
+    if (projectIds.length === 0) return [];
+    const rows = await this.repositoryQuery()
+      .where('r.project_id IN (:...projectIds)', { projectIds })
+      .andWhere("LOWER(r.name) LIKE LOWER(:name) ESCAPE '\\'", {
+        name: `%${name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+      })
+      .orderBy('r.name', 'ASC')
+      .limit(limit)
+      .getRawMany<RepositoryRow>();
+    return rows.map(toRepositoryView);
+  }
+
+  /** Deletes the repository's tags, manifests (each announced as `artifact.deleted`) and the repository. */
+  async deleteRepository(repository: RepositoryView, operator?: string): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      const manifests = (await em
+        .createQueryBuilder()
+        .select(['m.digest AS digest', 'm.media_type AS media_type'])
+        .from('manifest', 'm')
+        .where('m.repository_id = :id', { id: repository.id })
+        .orderBy('m.manifest_id', 'ASC')
+        .getRawMany()) as Array<{ digest: string; media_type: string }>;
+      for (const table of ['tag', 'manifest', 'repository_blob', 'upload_session', 'repository'])
+        await this.deleteWhere(em, table, 'repository_id', repository.id);
+      for (const m of manifests)
+        await this.announceDeleted(em, repository.name, m.digest, m.media_type, operator);
+    });
+  }
+
+  /**
+   * A page of the repository's artifacts, newest first. Entries of an index are listed under the
+   * index (`references`), not on their own, as Harbor does.
+   */
+  async listArtifacts(
+    repositoryId: number,
+    paging: Paging,
+  ): Promise<{ artifacts: ArtifactView[]; total: number }> {
+    const indexes = await this.manifestQuery()
+      .where('m.repository_id = :repositoryId', { repositoryId })
+      .andWhere('m.media_type IN (:...types)', { types: INDEX_MEDIA_TYPES })
+      .getRawMany<ManifestRow>();
+    const children = [
+      ...new Set(indexes.flatMap((i) => indexChildren(toArtifactView(i))).map((c) => c.digest)),
+    ];
+    const qb = this.manifestQuery().where('m.repository_id = :repositoryId', { repositoryId });
+    if (children.length > 0) qb.andWhere('m.digest NOT IN (:...children)', { children });
+    const counted = await qb.clone().select('COUNT(*)', 'n').getRawOne<{ n: number | string }>();
+    const rows = await qb
+      .orderBy('m.created_at', 'DESC')
+      .addOrderBy('m.manifest_id', 'DESC')
+      .offset(paging.offset)
+      .limit(paging.limit)
+      .getRawMany<ManifestRow>();
+    return { artifacts: rows.map(toArtifactView), total: Number(counted?.n ?? 0) };
+  }
+
+  /** The artifact a digest or tag names, only within the repository. */
+  async findArtifact(
+    repositoryId: number,
+    reference: ArtifactReference,
+  ): Promise<ArtifactView | null> {
+    const qb = this.manifestQuery().where('m.repository_id = :repositoryId', { repositoryId });
+    if (reference.kind === 'digest')
+      qb.andWhere('m.digest = :digest', { digest: reference.digest });
+    else
+      qb.innerJoin(
+        'tag',
+        't',
+        't.manifest_id = m.manifest_id AND t.repository_id = m.repository_id',
+      ).andWhere('t.name = :tag', { tag: reference.tag });
+    const row = await qb.getRawOne<ManifestRow>();
+    return row ? toArtifactView(row) : null;
+  }
+
+  /** Manifest ids of these digests in the repository. */
+  async manifestIds(repositoryId: number, digests: string[]): Promise<Map<string, number>> {
+    if (digests.length === 0) return new Map();
+    const rows = (await this.dataSource
+      .createQueryBuilder()
+      .select(['m.digest AS digest', 'm.manifest_id AS manifest_id'])
+      .from('manifest', 'm')
+      .where('m.repository_id = :repositoryId AND m.digest IN (:...digests)', {
+        repositoryId,
+        digests,
+      })
+      .getRawMany()) as Array<{ digest: string; manifest_id: number | string }>;
+    return new Map(rows.map((r) => [r.digest, Number(r.manifest_id)]));
+  }
+
+  /** The tags of these manifests, by name. */
+  async tagsOf(repositoryId: number, manifestIds: number[]): Promise<TagView[]> {
+    if (manifestIds.length === 0) return [];
+    const rows = (await this.dataSource
+      .createQueryBuilder()
+      .select(['t.name AS name', 't.manifest_id AS manifest_id', 't.updated_at AS updated_at'])
+      .from('tag', 't')
+      .where('t.repository_id = :repositoryId AND t.manifest_id IN (:...manifestIds)', {
+        repositoryId,
+        manifestIds,
+      })
+      .orderBy('t.name', 'ASC')
+      .getRawMany()) as Array<{ name: string; manifest_id: number | string; updated_at: string }>;
+    return rows.map((r) => ({
+      repositoryId,
+      manifestId: Number(r.manifest_id),
+      name: r.name,
+      updatedAt: r.updated_at,
+    }));
+  }
+
+  /** Adds the tag to the artifact; false when the repository already has a tag of that name. */
+  async createTag(artifact: ArtifactView, name: string): Promise<boolean> {
+    if ((await this.tagHolder(artifact.repositoryId, name)) !== undefined) return false;
+    const p = (i: number): string => this.dataSource.driver.createParameter(`p${i}`, i);
+    await this.dataSource.query(
+      `INSERT INTO "tag" (repository_id, name, manifest_id, updated_at) VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}) ON CONFLICT DO NOTHING`,
+      [artifact.repositoryId, name, artifact.id, new Date().toISOString()],
+    );
+    // A concurrent push may have taken the name between the check and the insert.
+    return (await this.tagHolder(artifact.repositoryId, name)) === artifact.id;
+  }
+
+  /** Removes the tag from this artifact only; false when the artifact has no such tag. */
+  async deleteTag(artifact: ArtifactView, name: string): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from('tag')
+      .where('repository_id = :r AND name = :name AND manifest_id = :m', {
+        r: artifact.repositoryId,
+        name,
+        m: artifact.id,
+      })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Deletes the manifest and its tags, announcing `artifact.deleted` in the same transaction. */
+  async deleteArtifact(
+    repositoryName: string,
+    artifact: ArtifactView,
+    operator?: string,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      await this.deleteWhere(em, 'tag', 'manifest_id', artifact.id);
+      await this.deleteWhere(em, 'manifest', 'manifest_id', artifact.id);
+      await this.announceDeleted(em, repositoryName, artifact.digest, artifact.mediaType, operator);
+    });
+  }
+
+  private async tagHolder(repositoryId: number, name: string): Promise<number | undefined> {
+    const row = (await this.dataSource
+      .createQueryBuilder()
+      .select('t.manifest_id', 'manifest_id')
+      .from('tag', 't')
+      .where('t.repository_id = :repositoryId AND t.name = :name', { repositoryId, name })
+      .getRawOne()) as { manifest_id: number | string } | undefined;
+    return row === undefined ? undefined : Number(row.manifest_id);
+  }
+
+  private repositoryQuery() {
+    return this.dataSource
+      .createQueryBuilder()
+      .select([
+        'r.repository_id AS id',
+        'r.project_id AS project_id',
+        'r.name AS name',
+        'r.created_at AS created_at',
+        '(SELECT COUNT(*) FROM manifest c WHERE c.repository_id = r.repository_id) AS artifact_count',
+        '(SELECT MAX(u.created_at) FROM manifest u WHERE u.repository_id = r.repository_id) AS updated_at',
+      ])
+      .from('repository', 'r');
+  }
+
+  private manifestQuery() {
+    return this.dataSource.createQueryBuilder().select(MANIFEST_SELECT).from('manifest', 'm');
+  }
+
+  private async deleteWhere(
+    em: EntityManager,
+    table: string,
+    column: string,
+    value: number,
+  ): Promise<void> {
+    await em.query(
+      `DELETE FROM "${table}" WHERE ${column} = ${this.dataSource.driver.createParameter('v', 0)}`,
+      [value],
+    );
+  }
+
+  private async announceDeleted(
+    em: EntityManager,
+    repository: string,
+    digest: string,
+    mediaType: string,
+    operator: string | undefined,
+  ): Promise<void> {
+    await this.outbox.append(
+      em,
+      createEvent(
+        'artifact.deleted',
+        {
+          project: repository.split('/', 1)[0],
+          repository,
+          digest,
+          mediaType,
+          ...(operator === undefined ? {} : { operator }),
+        },
+        API_EVENT_SOURCE,
+      ),
+    );
+  }
+}
+
+function toRepositoryView(r: RepositoryRow): RepositoryView {
+  return {
+    id: Number(r.id),
+    projectId: Number(r.project_id),
+    name: r.name,
+    artifactCount: Number(r.artifact_count),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at ?? r.created_at,
+  };
+}
+
+function toArtifactView(r: ManifestRow): ArtifactView {
+  return {
+    id: Number(r.manifest_id),
+    repositoryId: Number(r.repository_id),
+    digest: r.digest,
+    mediaType: r.media_type,
+    artifactType: r.artifact_type,
+    annotations: r.annotations ? (JSON.parse(r.annotations) as Record<string, string>) : {},
+    size: Number(r.size),
+    content: r.content,
+    createdAt: r.created_at,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './artifact-store';
+export * from './artifact-view';
+export * from './artifacts-domain.module';
