@@ -80,12 +80,13 @@ up_s3() {
   "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}
 JSON
     log "starting SeaweedFS (S3 on 127.0.0.1:$S3_PORT)"
+    # -volume.max: each bucket takes volume slots; the default (free disk / 1 GiB) ran out after ~70 test buckets.
     # WEED_* env = master.toml: 1 volume per new bucket (default 7) and no allocation hold on fresh start.
     # peers=none: single master, no 10s raft election on restart; telemetry=false: no reports to an
     # outside URL; iceberg/lance=0: listeners we don't need.
     WEED_MASTER_VOLUME_GROWTH_COPY_1=1 WEED_MASTER_VOLUME_GROWTH_ALLOCATION_DEFERRAL=0s \
     setsid nohup "$(weed_bin)" -logtostderr server -ip=127.0.0.1 -ip.bind=127.0.0.1 \
-      -dir="$dir/data" -volume.max=0 -master.volumeSizeLimitMB=1024 -master.peers=none \
+      -dir="$dir/data" -volume.max="${BERTH_WEED_MAX_VOLUMES:-500}" -master.volumeSizeLimitMB=1024 -master.peers=none \
       -master.telemetry=false -master.vacuumIntervalSeconds=120 \
       -master.port="$WEED_MASTER_PORT" -master.port.grpc=$((WEED_MASTER_PORT + 100)) \
       -volume.port="$WEED_VOLUME_PORT" -volume.port.grpc=$((WEED_VOLUME_PORT + 100)) -volume.preStopSeconds=0 \

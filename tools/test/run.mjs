@@ -90,6 +90,11 @@ if (wants('integration') || wants('e2e')) {
   const up = run('bash', ['tools/deps/up.sh', 'all']);
   check('dependencies up (PostgreSQL, NATS JetStream, S3)', up);
   startedDeps = up && !before;
+  if (up)
+    check(
+      'stale S3 test buckets swept',
+      run(process.execPath, ['-r', '@swc-node/register', 'tools/deps/sweep-test-buckets.ts']),
+    );
 }
 if (wants('integration')) vitest('integration');
 if (wants('e2e')) vitest('e2e');

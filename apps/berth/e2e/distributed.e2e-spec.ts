@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ensureDependencies,
   freePortRange,
+  removeBucket,
   spawnProcess,
   waitFor,
   waitForExit,
@@ -21,12 +22,14 @@ describe('distributed mode', () => {
   let basePort: number;
   let dataDir: string;
   let database: string;
+  let bucket: string;
   let adminUrl: string;
 
   beforeAll(async () => {
     const deps = ensureDependencies(['postgres', 'nats', 's3']);
     const suffix = Math.random().toString(36).slice(2, 8);
     database = `berth_e2e_${suffix}`;
+    bucket = `berth-e2e-${suffix}`;
     adminUrl = deps.DATABASE_URL;
     const pg = new PgClient({ connectionString: adminUrl });
     await pg.connect();
@@ -42,7 +45,7 @@ describe('distributed mode', () => {
         BERTH_BASE_PORT: String(basePort),
         BERTH_DATA_DIR: dataDir,
         DATABASE_URL: adminUrl.replace(/\/[^/]+$/, `/${database}`),
-        S3_BUCKET: `berth-e2e-${suffix}`,
+        S3_BUCKET: bucket,
       },
     });
   });
@@ -54,6 +57,7 @@ describe('distributed mode', () => {
     await pg.connect();
     await pg.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await pg.end();
+    await removeBucket(bucket);
   });
 
   it('answers GET /v2/ through the registry app with the token challenge', async () => {

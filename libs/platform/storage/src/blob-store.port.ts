@@ -26,6 +26,12 @@ export interface ByteRange {
 export type BlobSource = Readable | Uint8Array;
 
 /**
+ * Sees every chunk of a write, in order, as it is taken from the source (to hash or count it
+ * without a stream in between); throwing fails the write.
+ */
+export type ChunkObserver = (chunk: Buffer) => void;
+
+/**
  * Writes one blob aside; nothing is visible under `key` until `commit()` resolves.
  * Appends run one at a time, so a registry upload session can append each PATCH body in turn.
  * An append or commit that fails aborts the writer: it leaves nothing behind and accepts no more
@@ -36,7 +42,7 @@ export interface BlobWriter {
   /** Bytes accepted so far. */
   readonly size: number;
   /** Streams `source` to the end of the blob; resolves with the new size once it is all written. */
-  append(source: BlobSource): Promise<number>;
+  append(source: BlobSource, observe?: ChunkObserver): Promise<number>;
   /** Makes the blob visible under `key` in one step, replacing any previous blob there. */
   commit(): Promise<BlobStat>;
   /** Discards what was written; idempotent, and a no-op after commit. Interrupts a running append. */
@@ -65,14 +71,21 @@ export interface BlobStore {
   /**
    * Drivers that can grow a file in place (filesystem): writes `source` into the blob at byte
    * `offset` (creating it when `offset` is 0), cuts off whatever followed, and resolves with the
-   * bytes written once they are durable. An upload session then grows one staged blob instead
-   * of storing one object per chunk. Not atomic: for staging, never for a published key.
+   * bytes written. An upload session then grows one staged blob instead of storing one object
+   * per chunk. Not atomic and not yet durable: for staging, never for a published key; `move`
+   * makes the bytes durable before they appear under the target key.
    * @throws BlobNotFoundError when the blob is missing or shorter than `offset`
    */
-  writeAt?(key: BlobKey, offset: number, source: Readable): Promise<number>;
+  writeAt?(
+    key: BlobKey,
+    offset: number,
+    source: Readable,
+    observe?: ChunkObserver,
+  ): Promise<number>;
 
   /**
-   * Moves a blob; readers of `to` see either nothing (or its previous blob) or all of it.
+   * Moves a blob; readers of `to` see either nothing (or its previous blob) or all of it, and
+   * what they see is durable.
    * @throws BlobNotFoundError when `from` is missing
    */
   move(from: BlobKey, to: BlobKey): Promise<void>;

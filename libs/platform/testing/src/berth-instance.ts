@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { freePort, freePortRange, waitFor } from './ports';
+import { removeBucket } from './s3-buckets';
 import { spawnProcess, waitForExit, type SpawnedProcess } from './processes';
 import { ociTool, type RegistryEndpoint } from './oci-tools';
 import { ensureDependencies, workspaceRoot } from './real-dependencies';
@@ -117,6 +118,7 @@ export async function startBerth(
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await c.end();
+      await removeBucket(`berth-clients-${suffix}`, deps);
     };
     port = await freePortRange(8);
     proc = spawnProcess('bash', ['tools/run/distributed.sh'], {

@@ -4,3 +4,4 @@ export * from './processes';
 export * from './oci-tools';
 export * from './oci-layout';
 export * from './berth-instance';
+export * from './s3-buckets';

@@ -1,13 +1,14 @@
-import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { BlobSource, BlobStat, BlobWriter } from '../blob-store.port';
+import { Readable } from 'node:stream';
+import type { BlobSource, BlobStat, BlobWriter, ChunkObserver } from '../blob-store.port';
 import { BlobWriterStateError } from '../blob-store.errors';
+import { streamInto } from './stream-into';
 
 type WriterState = 'open' | 'appending' | 'committing' | 'committed' | 'aborted';
 
 /**
  * Bytes a writer takes ahead of storage: while one stage() runs, the next chunks queue up to this
- * and are handed over together (stageMany), so a 64 KiB socket read is not one write each.
+ * and are handed over together (stageMany), so a 64 KiB socket read is not one write each; past
+ * it the source is paused.
  */
 export const STAGE_BUFFER_BYTES = 1024 * 1024;
 
@@ -42,14 +43,19 @@ export abstract class StagedBlobWriter implements BlobWriter {
   /** Drops whatever is staged; must be safe to call once after any failure. */
   protected abstract discard(): Promise<void>;
 
-  append(source: BlobSource): Promise<number> {
+  append(source: BlobSource, observe?: ChunkObserver): Promise<number> {
     if (this.state !== 'open') return this.refuse('append');
     this.state = 'appending';
     const controller = new AbortController();
     this.appendAbort = controller;
     const run = (async () => {
       try {
-        await pipeline(toReadable(source), this.sink(), { signal: controller.signal });
+        await streamInto(toReadable(source), {
+          stage: (chunks, bytes) => this.stageBatch(chunks, bytes),
+          observe,
+          maxQueuedBytes: STAGE_BUFFER_BYTES,
+          signal: controller.signal,
+        });
       } catch (e) {
         await this.fail();
         throw e;
@@ -89,25 +95,14 @@ export abstract class StagedBlobWriter implements BlobWriter {
     await this.fail();
   }
 
-  private sink(): Writable {
-    const run = (chunks: Buffer[], done: (error?: Error | null) => void): void => {
-      const staged = (chunks.length === 1 ? this.stage(chunks[0]) : this.stageMany(chunks)).then(
-        () => {
-          for (const chunk of chunks) this.written += chunk.length;
-        },
-      );
-      this.stageInFlight = staged.catch(() => undefined);
-      staged.then(() => done(), done);
-    };
-    return new Writable({
-      highWaterMark: STAGE_BUFFER_BYTES,
-      write: (chunk: Buffer, _encoding, done) => run([chunk], done),
-      writev: (chunks, done) =>
-        run(
-          chunks.map((c) => c.chunk as Buffer),
-          done,
-        ),
-    });
+  private stageBatch(chunks: Buffer[], bytes: number): Promise<void> {
+    const staged = (chunks.length === 1 ? this.stage(chunks[0]) : this.stageMany(chunks)).then(
+      () => {
+        this.written += bytes;
+      },
+    );
+    this.stageInFlight = staged.catch(() => undefined);
+    return staged;
   }
 
   private fail(): Promise<void> {

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, type Hash } from 'node:crypto';
-import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { OciError, type ParsedDigest } from '@berth/oci';
 import { BLOB_STORE, BlobNotFoundError, type BlobStore } from '@berth/platform/storage';
 import type { UploadSessionEntity } from '../entities/upload-session.entity';
@@ -9,7 +8,7 @@ import { RegistryHttpError } from '../registry.error';
 import { BlobRepository } from '../repositories/blob.repository';
 import { UploadSessionRepository } from '../repositories/upload-session.repository';
 import { blobKeyOf, chunkKeyOf, chunkKeysOf, stagedUploadKeyOf, uploadPrefixOf } from './blob-keys';
-import { DigestingStream, digesting, newHash } from './digesting.stream';
+import { ChunkDigest, digesting, newHash } from './digesting.stream';
 import { UploadHashCache } from './upload-hash.cache';
 
 /** A chunk's claimed position (`Content-Range: <start>-<end>`), both ends inclusive. */
@@ -53,13 +52,15 @@ export class BlobIngest {
   ): Promise<number> {
     const full = `${digest.algorithm}:${digest.encoded}`;
     const existing = await this.blobs.findBlob(full);
-    const hasher = body
-      ? digesting(body, newHash(digest.algorithm))
-      : emptyDigesting(digest.algorithm);
+    // Hashed as the chunks are taken from the socket, with no stream in between.
+    const hasher = new ChunkDigest(newHash(digest.algorithm));
     const writer = existing ? undefined : await this.store.createWriter(blobKeyOf(digest));
     try {
-      if (writer) await writer.append(hasher);
-      else await pipeline(hasher, discard());
+      if (writer) {
+        if (body) await writer.append(body, hasher.observe);
+      } else if (body) {
+        for await (const chunk of body) hasher.observe(chunk as Buffer);
+      }
       verify(hasher, full, digest.algorithm, expectedLength);
       await writer?.commit();
     } catch (e) {
@@ -113,8 +114,10 @@ export class BlobIngest {
   }
 
   /**
-   * Writes the chunk at the session's offset in its staged file (durable when this resolves) and
-   * advances the session. Bytes a failed chunk left past the offset are overwritten by the next.
+   * Writes the chunk at the session's offset in its staged file and advances the session. The
+   * file is made durable when it is moved into place (assemble); a crash before that loses the
+   * cached hash too, so the chunks are hashed again from disk. Bytes a failed chunk left past
+   * the offset are overwritten by the next.
    */
   private async appendStaged(
     session: UploadSessionEntity,
@@ -124,9 +127,9 @@ export class BlobIngest {
   ): Promise<number> {
     const writeAt = this.store.writeAt?.bind(this.store);
     if (!writeAt) throw new Error('driver cannot stage uploads in place');
-    const hasher = digesting(body, hash);
+    const hasher = new ChunkDigest(hash);
     try {
-      await writeAt(stagedUploadKeyOf(session.id), session.offset, hasher);
+      await writeAt(stagedUploadKeyOf(session.id), session.offset, body, hasher.observe);
     } catch (e) {
       this.hashes.forget(session.id);
       if (e instanceof BlobNotFoundError) throw stagedDataLost(session);
@@ -225,13 +228,10 @@ export class BlobIngest {
     }
   }
 
-  private async hashChunks(chunkKeys: string[], algorithm: string): Promise<DigestingStream> {
-    const hasher = new DigestingStream(newHash(algorithm));
+  private async hashChunks(chunkKeys: string[], algorithm: string): Promise<ChunkDigest> {
+    const hasher = new ChunkDigest(newHash(algorithm));
     for (const key of chunkKeys) {
-      for await (const chunk of await this.store.read(key)) {
-        hasher.bytes += (chunk as Buffer).length;
-        hasher.hash?.update(chunk as Buffer);
-      }
+      for await (const chunk of await this.store.read(key)) hasher.observe(chunk as Buffer);
     }
     return hasher;
   }
@@ -264,7 +264,7 @@ export class BlobIngest {
 }
 
 function verify(
-  hasher: DigestingStream,
+  hasher: ChunkDigest,
   digest: string,
   algorithm: string,
   expectedLength: number | undefined,
@@ -272,16 +272,6 @@ function verify(
   if (expectedLength !== undefined && hasher.bytes !== expectedLength)
     throw sizeMismatch(hasher.bytes, expectedLength);
   if (!hasher.hash || digestOf(hasher.hash, algorithm) !== digest) throw digestMismatch(digest);
-}
-
-function emptyDigesting(algorithm: string): DigestingStream {
-  const hasher = new DigestingStream(newHash(algorithm));
-  hasher.end();
-  return hasher;
-}
-
-function discard(): Writable {
-  return new Writable({ write: (_chunk, _encoding, done) => done() });
 }
 
 const stagedDataLost = (session: UploadSessionEntity): OciError =>

@@ -17,6 +17,18 @@ export class DigestingStream extends Transform {
   }
 }
 
+/** Counts and, when given a hash, hashes chunks handed to `observe` (a storage ChunkObserver). */
+export class ChunkDigest {
+  bytes = 0;
+
+  constructor(readonly hash?: Hash) {}
+
+  readonly observe = (chunk: Buffer): void => {
+    this.bytes += chunk.length;
+    this.hash?.update(chunk);
+  };
+}
+
 export function newHash(algorithm: string): Hash {
   return createHash(algorithm);
 }

@@ -1,0 +1,100 @@
+import { PassThrough, Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { streamInto } from './stream-into';
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('streamInto', () => {
+  it('stages every chunk in order, batching those that arrive while a write runs', async () => {
+    const batches: string[][] = [];
+    const seen: string[] = [];
+    const source = Readable.from(['a', 'b', 'c', 'd', 'e'].map((s) => Buffer.from(s)));
+    const bytes = await streamInto(source, {
+      stage: async (chunks) => {
+        await tick();
+        batches.push(chunks.map((c) => c.toString()));
+      },
+      observe: (chunk) => void seen.push(chunk.toString()),
+      maxQueuedBytes: 1024,
+    });
+    expect(bytes).toBe(5);
+    expect(seen.join('')).toBe('abcde');
+    expect(batches.flat().join('')).toBe('abcde');
+    expect(batches.length).toBeLessThan(5);
+  });
+
+  it('pauses the source while the queue is full and resumes it once a batch is taken', async () => {
+    const source = new PassThrough();
+    let release: () => void = () => undefined;
+    const done = streamInto(source, {
+      stage: () => new Promise<void>((resolve) => (release = resolve)),
+      maxQueuedBytes: 4,
+    });
+    source.write(Buffer.from('1'));
+    await tick();
+    source.write(Buffer.from('2345'));
+    await tick();
+    expect(source.isPaused()).toBe(true);
+    release();
+    await tick();
+    expect(source.isPaused()).toBe(false);
+    source.end();
+    await tick();
+    release();
+    expect(await done).toBe(5);
+  });
+
+  it('rejects after a running write settles when the source fails or ends early', async () => {
+    const source = new PassThrough();
+    let settled = false;
+    const done = streamInto(source, {
+      stage: async () => {
+        await tick();
+        settled = true;
+      },
+      maxQueuedBytes: 1024,
+    });
+    source.write(Buffer.from('x'));
+    source.destroy(new Error('boom'));
+    await expect(done).rejects.toThrow('boom');
+    expect(settled).toBe(true);
+  });
+
+  it('fails with the observer error and with a stage error, destroying the source', async () => {
+    const a = new PassThrough();
+    const first = streamInto(a, {
+      stage: async () => undefined,
+      observe: () => {
+        throw new Error('observer');
+      },
+      maxQueuedBytes: 1024,
+    });
+    a.write(Buffer.from('x'));
+    await expect(first).rejects.toThrow('observer');
+    expect(a.destroyed).toBe(true);
+
+    const b = Readable.from([Buffer.from('y')]);
+    await expect(
+      streamInto(b, {
+        stage: async () => {
+          throw new Error('disk full');
+        },
+        maxQueuedBytes: 1024,
+      }),
+    ).rejects.toThrow('disk full');
+    expect(b.destroyed).toBe(true);
+  });
+
+  it('stops on abort', async () => {
+    const source = new PassThrough();
+    const controller = new AbortController();
+    const done = streamInto(source, {
+      stage: async () => undefined,
+      maxQueuedBytes: 1024,
+      signal: controller.signal,
+    });
+    controller.abort();
+    await expect(done).rejects.toMatchObject({ name: 'AbortError' });
+    expect(source.destroyed).toBe(true);
+  });
+});
