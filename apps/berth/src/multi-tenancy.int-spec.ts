@@ -1,21 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegistryTokenClaims } from '@berth/contracts';
-import { ApiFeatureModule } from '@berth/api/feature';
-import { AuthFeatureModule, authDatabaseParts } from '@berth/auth/feature';
-import {
-  CreateUserUseCase,
-  identityDatabaseParts,
-  type UserPrincipal,
-} from '@berth/identity/domain';
-import { startService, type RunningService } from '@berth/platform/runtime';
-import { freePort } from '@berth/platform/testing';
-import { projectsDatabaseParts } from '@berth/projects/domain';
-import { registryDatabaseParts } from '@berth/registry/domain';
-import { RegistryFeatureModule } from '@berth/registry/feature';
+import { CreateUserUseCase, type UserPrincipal } from '@berth/identity/domain';
+import type { RunningService } from '@berth/platform/runtime';
+import { startTestBerth } from './testing/test-berth';
 
 const ADMIN_PASSWORD = 'correct-horse-battery';
 const PASSWORD = 'Tenant-Passw0rd';
@@ -220,28 +209,7 @@ describe('multi-tenancy: projects, members, roles and tokens (auth + api + regis
   };
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-tenancy-'));
-    const port = await freePort();
-    service = await startService(
-      {
-        name: 'berth',
-        features: [RegistryFeatureModule, AuthFeatureModule, ApiFeatureModule],
-        databaseParts: [
-          authDatabaseParts,
-          identityDatabaseParts,
-          projectsDatabaseParts,
-          registryDatabaseParts,
-        ],
-      },
-      {
-        BERTH_HTTP_PORT: String(port),
-        BERTH_HTTP_HOST: '127.0.0.1',
-        BERTH_DATA_DIR: dataDir,
-        BERTH_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        BERTH_LOG_LEVEL: 'silent',
-      },
-    );
-    base = `http://127.0.0.1:${port}`;
+    ({ service, base, dataDir } = await startTestBerth('berth-tenancy-', ADMIN_PASSWORD));
     const createUser = service.app.get(CreateUserUseCase);
     for (const username of [...Object.values(MEMBERS), 'outsider'])
       await createUser.execute(ADMIN, {

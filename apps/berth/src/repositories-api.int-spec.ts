@@ -1,20 +1,9 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiFeatureModule } from '@berth/api/feature';
-import { AuthFeatureModule, authDatabaseParts } from '@berth/auth/feature';
-import {
-  CreateUserUseCase,
-  identityDatabaseParts,
-  type UserPrincipal,
-} from '@berth/identity/domain';
-import { startService, type RunningService } from '@berth/platform/runtime';
-import { freePort } from '@berth/platform/testing';
-import { projectsDatabaseParts } from '@berth/projects/domain';
-import { registryDatabaseParts } from '@berth/registry/domain';
-import { RegistryFeatureModule } from '@berth/registry/feature';
+import { CreateUserUseCase, type UserPrincipal } from '@berth/identity/domain';
+import type { RunningService } from '@berth/platform/runtime';
+import { startTestBerth } from './testing/test-berth';
 
 const ADMIN_PASSWORD = 'correct-horse-battery';
 const PASSWORD = 'Tenant-Passw0rd';
@@ -269,28 +258,7 @@ describe('Harbor repositories, artifacts, tags and search (registry + auth + api
   };
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-repos-'));
-    const port = await freePort();
-    service = await startService(
-      {
-        name: 'berth',
-        features: [RegistryFeatureModule, AuthFeatureModule, ApiFeatureModule],
-        databaseParts: [
-          authDatabaseParts,
-          identityDatabaseParts,
-          projectsDatabaseParts,
-          registryDatabaseParts,
-        ],
-      },
-      {
-        BERTH_HTTP_PORT: String(port),
-        BERTH_HTTP_HOST: '127.0.0.1',
-        BERTH_DATA_DIR: dataDir,
-        BERTH_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        BERTH_LOG_LEVEL: 'silent',
-      },
-    );
-    base = `http://127.0.0.1:${port}`;
+    ({ service, base, dataDir } = await startTestBerth('berth-repos-', ADMIN_PASSWORD));
     const createUser = service.app.get(CreateUserUseCase);
     for (const username of [...Object.values(MEMBERS), 'r-outsider'])
       await createUser.execute(ADMIN, {
