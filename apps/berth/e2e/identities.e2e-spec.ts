@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   clientSandbox,
@@ -16,6 +14,11 @@ import {
   type ClientSandbox,
   type OciLayout,
   type RegistryInstance,
+} from '@berth/platform/testing';
+import {
+  FULL_CONFORMANCE_WORKFLOWS,
+  runConformance,
+  type ConformanceRun,
 } from '@berth/platform/testing';
 
 const modes: BerthMode[] = ['all-in-one', 'distributed'];
@@ -332,36 +335,22 @@ describe.each(modes)('identities: %s', (mode) => {
     expect(fs.readFileSync(path.join(out, 'report.json')).equals(payload)).toBe(true);
   });
 
-  /** tools/conformance/run.sh as conformance.e2e-spec.ts runs it, as who, with extra OCI_* settings. */
+  /** The conformance suite as `who`, on a namespace inside `team`, with extra OCI_* settings. */
   async function conformance(
     who: Identity,
     reportDir: string,
     env: Record<string, string> = {},
-  ): Promise<{ stdout: string; failures?: string; exit: number | string | undefined }> {
-    fs.rmSync(reportDir, { recursive: true, force: true });
-    const run = await promisify(execFile)(
-      'bash',
-      [
-        path.join(workspaceRoot, 'tools/conformance/run.sh'),
-        berth.url,
-        'team/conformance',
-        who.username,
-        who.password,
-      ],
-      {
-        cwd: workspaceRoot,
-        env: { ...process.env, OCI_RESULTS_DIR: reportDir, ...env },
-        maxBuffer: 64 * 1024 * 1024,
-        timeout: 900_000,
-      },
-    ).catch((e: { stdout?: string; stderr?: string; code?: number }) => e);
-    const stdout = `${run.stdout ?? ''}`;
-    expect(fs.statSync(path.join(reportDir, 'results.yaml')).size).toBeGreaterThan(0);
-    return {
-      stdout: `${stdout}${run.stderr ?? ''}`,
-      failures: /FAIL\.+:\s+(\d+)/.exec(stdout)?.[1],
-      exit: 'code' in run ? run.code : 0,
-    };
+  ): Promise<ConformanceRun> {
+    const run = await runConformance({
+      url: berth.url,
+      namespace: 'team/conformance',
+      username: who.username,
+      password: who.password,
+      reportDir,
+      env,
+    });
+    expect(run.resultsBytes).toBeGreaterThan(0);
+    return run;
   }
   const reportRoot = path.join(workspaceRoot, '.test-results', 'conformance', `robot-${mode}`);
 
@@ -403,17 +392,7 @@ describe.each(modes)('identities: %s', (mode) => {
       failures: '0',
       exit: 0,
     });
-    for (const line of [
-      'Blob mount',
-      'Blob chunked',
-      'Blob streaming',
-      'Manifest delete',
-      'Tag listing',
-      'Tag delete',
-      'Manifest put with subject',
-      'Referrers',
-      'Blob upload cancel',
-    ])
+    for (const line of FULL_CONFORMANCE_WORKFLOWS)
       expect(run.stdout, line).toMatch(new RegExp(`${line}\\.+:\\s+Pass`));
   }, 900_000);
 });

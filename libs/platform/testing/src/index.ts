@@ -5,3 +5,4 @@ export * from './oci-tools';
 export * from './oci-layout';
 export * from './berth-instance';
 export * from './s3-buckets';
+export * from './conformance';
