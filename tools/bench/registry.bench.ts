@@ -7,15 +7,17 @@
 // Repositories live in the `library` project (Berth, like Harbor, needs an existing project).
 // Starts the distribution registry (filesystem storage, loopback) and Berth all-in-one (plus
 // Berth distributed with --distributed), then measures on each, one after the other:
-//   - monolithic blob push (POST + PUT ?digest=) of 200 x 1 MiB, one 100 MiB and one 1 GiB blob
+//   - monolithic blob push (POST + PUT ?digest=) of 200 x 1 MiB, one 100 MiB and 1 GiB blobs
 //   - chunked push of 1 GiB in 10 MiB PATCH chunks
-//   - pull of the 1 GiB blob
+//   - pull of a 1 GiB blob
+//   (each blob step three times, with different blobs, alternating between targets, reporting
+//   each target's median)
 //   - manifest GET and HEAD by tag, 32 workers for a fixed time (vegeta -rate=0 -max-workers=32)
 //   - the tag list of a repository with 10,000 tags
 // and prints one table: each figure for every target, the ratio Berth/distribution, and the
 // RSS of each target's processes (VmRSS summed over the process group, sampled every 100 ms):
-// the idle baseline after start, the peak over the whole run, and the peak growth over the
-// baseline while the 1 GiB blob is pushed (monolithic and chunked) and pulled. Berth needs a bearer token
+// the idle baseline after start and a warm-up (one small push and pull), the peak over the whole run, and the peak growth over the
+// baseline while 1 GiB blobs are pushed (monolithic, chunked) and pulled, for each. Berth needs a bearer token
 // from its token service (GET <realm>?service=...&scope=repository:<repo>:pull,push with Basic
 // admin credentials, found through the /v2/ challenge). --quick shrinks sizes and counts for a
 // smoke run. Everything listens on 127.0.0.1; every server and temp dir is removed at the end.
@@ -54,6 +56,8 @@ const cfg = {
   manifestMaxRequests: 2_000_000,
   tagCount: quick ? 500 : 10_000,
   tagListRuns: quick ? 3 : 10,
+  /** Runs of each blob step; the median is reported (one run swings with the machine). */
+  blobRuns: quick ? 1 : 3,
   workers: 32,
 };
 
@@ -78,6 +82,10 @@ function* blobChunks(seed: number, size: number, chunk = MiB): Generator<Buffer>
     yield buf;
   }
 }
+const SMALL_REPO = 'library/bench-small';
+const LARGE_REPO = 'library/bench-large';
+const CHUNKED_REPO = 'library/bench-chunked';
+const BLOB_REPOS = [SMALL_REPO, LARGE_REPO, CHUNKED_REPO];
 const digestCache = new Map<string, string>();
 function blobDigest(seed: number, size: number): string {
   const key = `${seed}/${size}`;
@@ -292,8 +300,9 @@ async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): P
 // run and the peak inside windows opened with window().
 class RssSampler {
   peakKiB = 0;
-  private windowPeakKiB = 0;
-  private inWindow = false;
+  /** Peak of each named window (several calls with one name share a peak). */
+  readonly windowPeaks = new Map<string, number>();
+  private current: string | undefined;
   private timer: NodeJS.Timeout;
   constructor(private readonly pgid: number) {
     this.timer = setInterval(() => this.sample(), 100);
@@ -315,28 +324,38 @@ class RssSampler {
       }
     }
     this.peakKiB = Math.max(this.peakKiB, total);
-    if (this.inWindow) this.windowPeakKiB = Math.max(this.windowPeakKiB, total);
+    if (this.current !== undefined)
+      this.windowPeaks.set(this.current, Math.max(this.windowPeaks.get(this.current) ?? 0, total));
     return total;
   }
-  /** Runs fn while tracking the peak; all windows share one peak. */
-  async window<T>(fn: () => Promise<T>): Promise<T> {
-    this.inWindow = true;
+  /** Runs fn while tracking the peak of window `name`. */
+  async window<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    this.current = name;
     this.sample();
     try {
       return await fn();
     } finally {
       this.sample();
-      this.inWindow = false;
+      this.current = undefined;
     }
-  }
-  get streamingPeakKiB(): number {
-    return this.windowPeakKiB;
   }
   stop(): number {
     clearInterval(this.timer);
     this.sample();
     return this.peakKiB;
   }
+}
+
+/**
+ * One blob pushed whole and in chunks, and pulled, before the idle baseline is taken: a process's
+ * first requests compile and cache code paths (Berth's heap grows ~30 MiB on its first upload,
+ * once), which is start-up cost, not memory held for streaming.
+ */
+async function warmUp(t: Target): Promise<void> {
+  const seed = 9 * 10_000;
+  const digest = await t.client.pushMonolithic(SMALL_REPO, seed, MiB);
+  await t.client.pushChunked(CHUNKED_REPO, seed + 1, 2 * MiB, MiB);
+  await t.client.pull(SMALL_REPO, digest);
 }
 
 /** Idle RSS: the lowest of a few samples a moment after start, once startup garbage is gone. */
@@ -352,7 +371,8 @@ async function idleBaseline(sampler: RssSampler): Promise<number> {
 interface RssFigures {
   baselineKiB: number;
   peakKiB: number;
-  streamingPeakKiB: number;
+  /** Peak of each streaming window (push, chunked push, pull of the large blob). */
+  windowPeaks: Map<string, number>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -373,6 +393,8 @@ const run = (cmd: string, argv: string[], input?: string): Promise<string> =>
       (err, out, errOut) =>
         err ? reject(new Error(`${path.basename(cmd)}: ${err.message}\n${errOut}`)) : resolve(out),
     );
+    // A command that exits without reading its input (sync) closes the pipe first.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(input ?? '');
   });
 
@@ -417,164 +439,218 @@ async function vegeta(
   };
 }
 
-async function benchTarget(reg: RegistryInstance, tmp: string, rss: RssSampler): Promise<Results> {
-  const results: Results = new Map();
-  const c = new Client(reg, new RegistryHttp(reg));
-  const step = async (label: string, fn: () => Promise<void>): Promise<void> => {
-    if (steps && !steps.some((word) => label.includes(word))) return;
-    process.stderr.write(`[bench] ${reg.name}: ${label} ...\n`);
-    try {
-      await fn();
-    } catch (e) {
-      results.set(label, e instanceof Error ? e : new Error(String(e)));
-      process.stderr.write(`[bench] ${reg.name}: ${label} failed: ${String(e).slice(0, 300)}\n`);
-    }
-  };
-  const timed = async (fn: () => Promise<void>): Promise<number> => {
-    // The token exchange (a password check) is not part of what a step measures: done before.
-    for (const repo of ['library/bench-small', 'library/bench-large', 'library/bench-chunked'])
-      await c.headers(repo);
-    const t0 = process.hrtime.bigint();
-    await fn();
-    return Number(process.hrtime.bigint() - t0) / 1e9;
-  };
-  const mbps = (bytes: number, s: number): Figure => ({
-    value: bytes / MiB / s,
-    unit: 'MiB/s',
-    higherBetter: true,
-  });
+interface Target {
+  name: string;
+  reg: RegistryInstance;
+  client: Client;
+  rss: RssSampler;
+  results: Results;
+}
 
-  await step(`push ${cfg.smallCount} x 1 MiB (monolithic, 8 parallel)`, async () => {
-    const seeds = Array.from({ length: cfg.smallCount }, (_, i) => 1000 + i);
-    for (const s of seeds) blobDigest(s, cfg.smallSize);
-    const s = await timed(() =>
-      pool(
-        seeds,
-        8,
-        async (seed) => void (await c.pushMonolithic('library/bench-small', seed, cfg.smallSize)),
-      ),
-    );
-    results.set(`push ${cfg.smallCount} x 1 MiB (monolithic, 8 parallel)`, {
-      value: cfg.smallCount / s,
-      unit: 'blobs/s',
-      higherBetter: true,
-    });
-  });
-  const medium = `push ${cfg.mediumSize / MiB} MiB (monolithic)`;
-  await step(medium, async () => {
-    blobDigest(2, cfg.mediumSize);
-    results.set(
-      medium,
-      mbps(
-        cfg.mediumSize,
-        await timed(
-          async () => void (await c.pushMonolithic('library/bench-large', 2, cfg.mediumSize)),
-        ),
-      ),
-    );
-  });
-  const large = `push ${cfg.largeSize / MiB} MiB (monolithic)`;
-  let largeDigest: string | undefined;
-  await step(large, async () => {
-    blobDigest(3, cfg.largeSize);
-    const s = await rss.window(() =>
-      timed(
-        async () =>
-          void (largeDigest = await c.pushMonolithic('library/bench-large', 3, cfg.largeSize)),
-      ),
-    );
-    results.set(large, mbps(cfg.largeSize, s));
-  });
-  const chunked = `push ${cfg.largeSize / MiB} MiB (chunked, 10 MiB PATCH)`;
-  await step(chunked, async () => {
-    blobDigest(4, cfg.largeSize);
-    const s = await rss.window(() =>
-      timed(
-        async () =>
-          void (await c.pushChunked('library/bench-chunked', 4, cfg.largeSize, cfg.chunkSize)),
-      ),
-    );
-    results.set(chunked, mbps(cfg.largeSize, s));
-  });
-  const pull = `pull ${cfg.largeSize / MiB} MiB blob`;
-  await step(pull, async () => {
-    if (!largeDigest) throw new Error('no blob pushed to pull');
-    let bytes = 0;
-    const s = await rss.window(() =>
-      timed(async () => void (bytes = await c.pull('library/bench-large', largeDigest as string))),
-    );
-    if (bytes !== cfg.largeSize) throw new Error(`pulled ${bytes} bytes, want ${cfg.largeSize}`);
-    results.set(pull, mbps(bytes, s));
-  });
-
-  await step('manifest by tag', async () => {
-    await c.pushImage('library/bench-manifest', 'latest');
-    const headers = {
-      ...(await c.headers('library/bench-manifest')),
-      accept: 'application/vnd.oci.image.manifest.v1+json',
-    };
-    for (const method of ['GET', 'HEAD'] as const) {
-      const r = await vegeta(
-        tmp,
-        `manifest-${method}`,
-        method,
-        `${reg.url}/v2/library/bench-manifest/manifests/latest`,
-        headers,
-      );
-      const label = `manifest ${method} by tag, ${cfg.workers} workers`;
-      if (r.success < 1)
-        results.set(`${label}`, new Error(`success ratio ${r.success} of ${r.requests}`));
-      else {
-        results.set(`${label}: req/s`, { value: r.rps, unit: 'req/s', higherBetter: true });
-        results.set(`${label}: p99`, { value: r.p99ms, unit: 'ms', higherBetter: false });
+/**
+ * Runs every step on every target. The blob steps alternate between targets run by run, each
+ * run after a `sync` (so one target's dirty pages are not flushed on the next one's time), and
+ * report each target's median: the machine's speed drifts over a minute, and interleaving puts
+ * the targets under the same drift.
+ */
+async function benchAll(targets: Target[], tmp: string): Promise<void> {
+  const selected = (label: string): boolean => !steps || steps.some((word) => label.includes(word));
+  const fail = (t: Target, label: string, e: unknown): void => {
+    t.results.set(label, e instanceof Error ? e : new Error(String(e)));
+    process.stderr.write(`[bench] ${t.name}: ${label} failed: ${String(e).slice(0, 300)}\n`);
+  };
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const sync = (): Promise<string> => run('sync', []);
+  /**
+   * `runs` timed runs of `fn` on each target, interleaved; `prepare` runs untimed before each.
+   * Sets the median, as `figure(seconds)`, under `label`.
+   */
+  const timedStep = async (
+    label: string,
+    runs: number,
+    fn: (t: Target, run: number) => Promise<void>,
+    figure: (seconds: number) => Figure,
+    opts: { prepare?: (run: number) => void; rssWindow?: string } = {},
+  ): Promise<void> => {
+    if (!selected(label)) return;
+    const times = new Map<Target, number[]>(targets.map((t) => [t, []]));
+    for (let i = 0; i < runs; i++) {
+      opts.prepare?.(i);
+      for (const t of targets) {
+        if (t.results.get(label) instanceof Error) continue;
+        try {
+          // The token exchange (a password check) is not part of what a step measures.
+          for (const repo of BLOB_REPOS) await t.client.headers(repo);
+          await sync();
+          const measure = async (): Promise<number> => {
+            const t0 = process.hrtime.bigint();
+            await fn(t, i);
+            return Number(process.hrtime.bigint() - t0) / 1e9;
+          };
+          const seconds = opts.rssWindow
+            ? await t.rss.window(opts.rssWindow, measure)
+            : await measure();
+          times.get(t)?.push(seconds);
+          const f = figure(seconds);
+          process.stderr.write(
+            `[bench] ${t.name}: ${label} (run ${i + 1}/${runs}): ${f.value.toFixed(0)} ${f.unit}\n`,
+          );
+        } catch (e) {
+          fail(t, label, e);
+        }
       }
     }
-  });
-
-  const tagsLabel = `tags list of ${cfg.tagCount} tags`;
-  await step(tagsLabel, async () => {
-    const manifest = await c.pushImage('library/bench-tags', 'tag-00000');
-    const tags = Array.from(
-      { length: cfg.tagCount - 1 },
-      (_, i) => `tag-${String(i + 1).padStart(5, '0')}`,
-    );
-    await pool(tags, 16, (t) =>
-      c.putManifest(
-        'library/bench-tags',
-        t,
-        manifest,
-        'application/vnd.oci.image.manifest.v1+json',
-      ),
-    );
-    const times: number[] = [];
-    for (let i = 0; i < cfg.tagListRuns; i++) {
-      let count = 0;
-      times.push(
-        await timed(async () => {
-          let url: string | undefined = `${reg.url}/v2/library/bench-tags/tags/list`;
-          for (let page = 0; url && page < 1000; page++) {
-            const r = expectStatus(
-              await request('GET', url, await c.headers('library/bench-tags')),
-              [200],
-              'tags list',
-            );
-            count += ((JSON.parse(r.body.toString('utf8')) as { tags: string[] | null }).tags ?? [])
-              .length;
-            const link = /<([^>]+)>;\s*rel="?next"?/.exec(String(r.headers.link ?? ''))?.[1];
-            url = link ? new URL(link, reg.url).toString() : undefined;
-          }
-        }),
-      );
-      if (count !== cfg.tagCount) throw new Error(`listed ${count} tags, want ${cfg.tagCount}`);
+    for (const t of targets) {
+      const ts = times.get(t) ?? [];
+      if (!(t.results.get(label) instanceof Error) && ts.length > 0)
+        t.results.set(label, figure(median(ts)));
     }
-    times.sort((a, b) => a - b);
-    results.set(`${tagsLabel} (median of ${cfg.tagListRuns})`, {
-      value: times[Math.floor(times.length / 2)] * 1000,
-      unit: 'ms',
-      higherBetter: false,
+  };
+  const mbps =
+    (bytes: number) =>
+    (s: number): Figure => ({ value: bytes / MiB / s, unit: 'MiB/s', higherBetter: true });
+  const runsNote = (runs: number): string => (runs > 1 ? `, median of ${runs}` : '');
+  const seedsOf = (first: number, run: number, count = 1): number[] =>
+    Array.from({ length: count }, (_, k) => first * 10_000 + run * count + k);
+
+  const small = `push ${cfg.smallCount} x 1 MiB (monolithic, 8 parallel${runsNote(cfg.blobRuns)})`;
+  await timedStep(
+    small,
+    cfg.blobRuns,
+    (t, i) =>
+      pool(
+        seedsOf(1, i, cfg.smallCount),
+        8,
+        async (seed) => void (await t.client.pushMonolithic(SMALL_REPO, seed, cfg.smallSize)),
+      ),
+    (s) => ({ value: cfg.smallCount / s, unit: 'blobs/s', higherBetter: true }),
+    {
+      prepare: (i) => {
+        for (const seed of seedsOf(1, i, cfg.smallCount)) blobDigest(seed, cfg.smallSize);
+      },
+    },
+  );
+  const medium = `push ${cfg.mediumSize / MiB} MiB (monolithic${runsNote(cfg.blobRuns)})`;
+  await timedStep(
+    medium,
+    cfg.blobRuns,
+    async (t, i) =>
+      void (await t.client.pushMonolithic(LARGE_REPO, seedsOf(2, i)[0], cfg.mediumSize)),
+    mbps(cfg.mediumSize),
+    { prepare: (i) => void blobDigest(seedsOf(2, i)[0], cfg.mediumSize) },
+  );
+  const large = `push ${cfg.largeSize / MiB} MiB (monolithic${runsNote(cfg.blobRuns)})`;
+  await timedStep(
+    large,
+    cfg.blobRuns,
+    async (t, i) =>
+      void (await t.client.pushMonolithic(LARGE_REPO, seedsOf(3, i)[0], cfg.largeSize)),
+    mbps(cfg.largeSize),
+    { prepare: (i) => void blobDigest(seedsOf(3, i)[0], cfg.largeSize), rssWindow: 'push' },
+  );
+  const chunked = `push ${cfg.largeSize / MiB} MiB (chunked, 10 MiB PATCH${runsNote(cfg.blobRuns)})`;
+  await timedStep(
+    chunked,
+    cfg.blobRuns,
+    async (t, i) =>
+      void (await t.client.pushChunked(
+        CHUNKED_REPO,
+        seedsOf(4, i)[0],
+        cfg.largeSize,
+        cfg.chunkSize,
+      )),
+    mbps(cfg.largeSize),
+    { prepare: (i) => void blobDigest(seedsOf(4, i)[0], cfg.largeSize), rssWindow: 'chunked push' },
+  );
+  const pull = `pull ${cfg.largeSize / MiB} MiB blob${runsNote(cfg.blobRuns)}`;
+  if (selected(pull)) {
+    // The pulled blob is pushed outside the measurement (again, when the push step ran).
+    const seed = 5 * 10_000;
+    for (const t of targets)
+      await t.client.pushMonolithic(LARGE_REPO, seed, cfg.largeSize).catch((e) => fail(t, pull, e));
+    const digest = blobDigest(seed, cfg.largeSize);
+    await timedStep(
+      pull,
+      cfg.blobRuns,
+      async (t) => {
+        const bytes = await t.client.pull(LARGE_REPO, digest);
+        if (bytes !== cfg.largeSize)
+          throw new Error(`pulled ${bytes} bytes, want ${cfg.largeSize}`);
+      },
+      mbps(cfg.largeSize),
+      { rssWindow: 'pull' },
+    );
+  }
+
+  for (const t of targets) {
+    const c = t.client;
+    const step = async (label: string, fn: () => Promise<void>): Promise<void> => {
+      if (!selected(label)) return;
+      process.stderr.write(`[bench] ${t.name}: ${label} ...\n`);
+      await fn().catch((e: unknown) => fail(t, label, e));
+    };
+    await step('manifest by tag', async () => {
+      await c.pushImage('library/bench-manifest', 'latest');
+      const headers = {
+        ...(await c.headers('library/bench-manifest')),
+        accept: 'application/vnd.oci.image.manifest.v1+json',
+      };
+      for (const method of ['GET', 'HEAD'] as const) {
+        const r = await vegeta(
+          tmp,
+          `manifest-${method}`,
+          method,
+          `${t.reg.url}/v2/library/bench-manifest/manifests/latest`,
+          headers,
+        );
+        const label = `manifest ${method} by tag, ${cfg.workers} workers`;
+        if (r.success < 1)
+          t.results.set(label, new Error(`success ratio ${r.success} of ${r.requests}`));
+        else {
+          t.results.set(`${label}: req/s`, { value: r.rps, unit: 'req/s', higherBetter: true });
+          t.results.set(`${label}: p99`, { value: r.p99ms, unit: 'ms', higherBetter: false });
+        }
+      }
     });
-  });
-  return results;
+
+    const tagsLabel = `tags list of ${cfg.tagCount} tags`;
+    await step(tagsLabel, async () => {
+      const manifest = await c.pushImage('library/bench-tags', 'tag-00000');
+      const tags = Array.from(
+        { length: cfg.tagCount - 1 },
+        (_, i) => `tag-${String(i + 1).padStart(5, '0')}`,
+      );
+      await pool(tags, 16, (tag) =>
+        c.putManifest(
+          'library/bench-tags',
+          tag,
+          manifest,
+          'application/vnd.oci.image.manifest.v1+json',
+        ),
+      );
+      const headers = await c.headers('library/bench-tags');
+      const times: number[] = [];
+      for (let i = 0; i < cfg.tagListRuns; i++) {
+        let count = 0;
+        const t0 = process.hrtime.bigint();
+        let url: string | undefined = `${t.reg.url}/v2/library/bench-tags/tags/list`;
+        for (let page = 0; url && page < 1000; page++) {
+          const r = expectStatus(await request('GET', url, headers), [200], 'tags list');
+          count += ((JSON.parse(r.body.toString('utf8')) as { tags: string[] | null }).tags ?? [])
+            .length;
+          const link = /<([^>]+)>;\s*rel="?next"?/.exec(String(r.headers.link ?? ''))?.[1];
+          url = link ? new URL(link, t.reg.url).toString() : undefined;
+        }
+        times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+        if (count !== cfg.tagCount) throw new Error(`listed ${count} tags, want ${cfg.tagCount}`);
+      }
+      t.results.set(`${tagsLabel} (median of ${cfg.tagListRuns})`, {
+        value: median(times) * 1000,
+        unit: 'ms',
+        higherBetter: false,
+      });
+    });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -610,12 +686,17 @@ function printTable(names: string[], all: Results[], rss: (RssFigures | undefine
       ...rss.slice(1).map((r) => (r && base ? `${(of(r) / base).toFixed(2)}x` : '-')),
     ]);
   };
-  rssRow('RSS idle baseline (VmRSS, process group)', (r) => r.baselineKiB);
+  rssRow('RSS idle baseline after warm-up (VmRSS, process group)', (r) => r.baselineKiB);
   rssRow('RSS peak, whole run', (r) => r.peakKiB);
-  rssRow(`RSS peak while streaming ${cfg.largeSize / MiB} MiB`, (r) => r.streamingPeakKiB);
-  rssRow(`RSS growth while streaming ${cfg.largeSize / MiB} MiB`, (r) =>
-    Math.max(0, r.streamingPeakKiB - r.baselineKiB),
-  );
+  const windows = [...new Set(rss.flatMap((r) => (r ? [...r.windowPeaks.keys()] : [])))];
+  const growth = (r: RssFigures, w: string): number =>
+    Math.max(0, (r.windowPeaks.get(w) ?? r.baselineKiB) - r.baselineKiB);
+  for (const w of windows)
+    rssRow(`RSS growth over baseline, ${cfg.largeSize / MiB} MiB ${w}`, (r) => growth(r, w));
+  if (windows.length > 0)
+    rssRow(`RSS growth while streaming ${cfg.largeSize / MiB} MiB (max)`, (r) =>
+      Math.max(...windows.map((w) => growth(r, w))),
+    );
   const widths = header.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)));
   const out = lines.map((l) =>
     l.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '),
@@ -665,32 +746,46 @@ async function main(): Promise<void> {
   const onSignal = (): void => void stopAll().finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const all: Results[] = [];
-  const rss: (RssFigures | undefined)[] = [];
   const t0 = Date.now();
+  const started: Target[] = [];
+  const baselines = new Map<Target, number>();
   try {
     ociTool('vegeta');
     for (const t of selected) {
-      let reg: RegistryInstance;
       try {
-        reg = await t.start();
+        const reg = await t.start();
+        running.push(reg);
+        started.push({
+          name: t.name,
+          reg,
+          client: new Client(reg, new RegistryHttp(reg)),
+          rss: new RssSampler(reg.pid),
+          results: new Map(),
+        });
       } catch (e) {
-        all.push(new Map([['start', e instanceof Error ? e : new Error(String(e))]]));
-        rss.push(undefined);
         process.stderr.write(`[bench] ${t.name} did not start: ${String(e).slice(0, 500)}\n`);
+      }
+    }
+    for (const t of started) {
+      await warmUp(t);
+      baselines.set(t, await idleBaseline(t.rss));
+    }
+    await benchAll(started, tmp);
+    const all: Results[] = [];
+    const rss: (RssFigures | undefined)[] = [];
+    for (const t of selected) {
+      const s = started.find((x) => x.name === t.name);
+      if (!s) {
+        all.push(new Map([['start', new Error('did not start')]]));
+        rss.push(undefined);
         continue;
       }
-      running.push(reg);
-      const sampler = new RssSampler(reg.pid);
-      const baselineKiB = await idleBaseline(sampler);
-      all.push(await benchTarget(reg, tmp, sampler));
+      all.push(s.results);
       rss.push({
-        baselineKiB,
-        peakKiB: sampler.stop(),
-        streamingPeakKiB: sampler.streamingPeakKiB,
+        baselineKiB: baselines.get(s) ?? 0,
+        peakKiB: s.rss.stop(),
+        windowPeaks: s.rss.windowPeaks,
       });
-      await reg.stop();
-      running.splice(running.indexOf(reg), 1);
     }
     printTable(
       selected.map((t) => t.name),
