@@ -7,6 +7,7 @@ import {
   type ListQuery,
   type Paging,
 } from '@berth/api/domain';
+import { RobotEntity } from '@berth/identity/domain';
 import { ProjectEntity } from './project.entity';
 import { ProjectMemberEntity } from './project-member.entity';
 import { ProjectMetadataEntity } from './project-metadata.entity';
@@ -150,6 +151,9 @@ export class ProjectRepository {
     await this.dataSource.transaction(async (m) => {
       await m.getRepository(ProjectMemberEntity).delete({ projectId: project.id });
       await m.getRepository(ProjectMetadataEntity).delete({ projectId: project.id });
+      // Its robots go with it, as in Harbor (system robots naming it by name stay, and would
+      // reach a new project of that name, which is how Harbor's namespaces behave too).
+      await m.getRepository(RobotEntity).delete({ projectId: project.id, level: 'project' });
       await m.getRepository(ProjectEntity).update(
         { id: project.id },
         {

@@ -31,7 +31,11 @@ beforeAll(async () => {
       const length = Number(url.searchParams.get('length') ?? SIZE - start);
       const handle = await fs.open(url.searchParams.get('file') ?? file, 'r');
       openHandles.add(handle);
-      handle.on('close', () => openHandles.delete(handle));
+      const close = handle.close.bind(handle);
+      handle.close = () => {
+        openHandles.delete(handle);
+        return close();
+      };
       const body = new FileBlobReadable(handle, start, length);
       body.on('error', (e) => {
         streamErrors.push(e);
