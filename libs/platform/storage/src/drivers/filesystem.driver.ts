@@ -144,6 +144,7 @@ export class FilesystemBlobStore implements BlobStore {
         },
         observe,
         maxQueuedBytes: WRITE_BUFFER_BYTES,
+        coalesce: true,
       });
       await handle.truncate(position);
       written = true;
@@ -307,6 +308,7 @@ export class FilesystemBlobStore implements BlobStore {
 }
 
 class FilesystemBlobWriter extends StagedBlobWriter {
+  protected override readonly coalesceChunks = true;
   private closed = false;
   private readonly syncer: BackgroundSync;
 

@@ -26,6 +26,9 @@ export abstract class StagedBlobWriter implements BlobWriter {
   private running?: Promise<unknown>;
   private failing?: Promise<void>;
 
+  /** Whether stage() writes chunks out rather than keeping them (see StreamIntoOptions.coalesce). */
+  protected readonly coalesceChunks: boolean = false;
+
   constructor(readonly key: string) {}
 
   get size(): number {
@@ -55,6 +58,7 @@ export abstract class StagedBlobWriter implements BlobWriter {
           observe,
           maxQueuedBytes: STAGE_BUFFER_BYTES,
           signal: controller.signal,
+          coalesce: this.coalesceChunks,
         });
       } catch (e) {
         await this.fail();

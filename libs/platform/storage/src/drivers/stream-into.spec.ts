@@ -5,6 +5,38 @@ import { streamInto } from './stream-into';
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('streamInto', () => {
+  it('with coalesce, copies small chunks into reused slabs and passes big ones through', async () => {
+    const small = Array.from({ length: 40 }, (_, i) => Buffer.alloc(64 * 1024, i));
+    const big = Buffer.alloc(3 * 1024 * 1024, 0xee);
+    const input = [...small.slice(0, 20), big, ...small.slice(20)];
+    const staged: Buffer[] = [];
+    const backing = new Set<ArrayBufferLike>();
+    const runUpload = (): Promise<number> =>
+      streamInto(Readable.from(input), {
+        stage: async (chunks) => {
+          await tick();
+          for (const c of chunks) {
+            staged.push(Buffer.from(c));
+            if (c !== big) backing.add(c.buffer);
+          }
+        },
+        maxQueuedBytes: 1024 * 1024,
+        coalesce: true,
+      });
+    const total = input.reduce((n, c) => n + c.length, 0);
+    expect(await runUpload()).toBe(total);
+    expect(Buffer.concat(staged).equals(Buffer.concat(input))).toBe(true);
+    // Nothing staged points into the chunks the source handed over, except the big one.
+    for (const c of small) expect(backing.has(c.buffer)).toBe(false);
+    const slabsFirst = new Set(backing);
+    staged.length = 0;
+    backing.clear();
+    expect(await runUpload()).toBe(total);
+    expect(Buffer.concat(staged).equals(Buffer.concat(input))).toBe(true);
+    // The second upload reuses the slabs the first one gave back.
+    expect([...backing].some((b) => slabsFirst.has(b))).toBe(true);
+  });
+
   it('stages every chunk in order, batching those that arrive while a write runs', async () => {
     const batches: string[][] = [];
     const seen: string[] = [];

@@ -8,11 +8,29 @@ export interface StreamIntoOptions {
   /** The source is paused while this many bytes wait for the running stage() call. */
   maxQueuedBytes: number;
   signal?: AbortSignal;
+  /**
+   * Copy small chunks into reused 1 MiB slabs as they arrive, for a stage() that writes them out
+   * (not one that keeps them). A socket hands over a fresh 64 KiB buffer per read; queued for a
+   * write, some live long enough to be promoted to V8's old generation, where only full
+   * collections free them: the external-memory limit then forces a mark-compact every ~64 MiB
+   * received. Copied at once, they die young and a scavenge frees them.
+   */
+  coalesce?: boolean;
 }
+
+/** Slab size for `coalesce`, and how many spare slabs are kept between uploads. */
+const SLAB_BYTES = 1024 * 1024;
+const MAX_SPARE_SLABS = 16;
+const spareSlabs: Buffer[] = [];
+const takeSlab = (): Buffer => spareSlabs.pop() ?? Buffer.allocUnsafeSlow(SLAB_BYTES);
+const giveSlabs = (slabs: Buffer[]): void => {
+  for (const slab of slabs) if (spareSlabs.length < MAX_SPARE_SLABS) spareSlabs.push(slab);
+};
 
 /**
  * Moves a stream into storage with as little per-chunk work as possible: chunks arriving while a
- * stage() call runs are queued and handed over together as one array (a single writev, no copy),
+ * stage() call runs are queued and handed over together as one array (a single writev; copied
+ * only with `coalesce`),
  * the source is paused only when the queue is full, and no stream objects sit in between.
  * Resolves with the bytes staged once the source has ended and everything is staged. On failure
  * (source error or premature close, observer or stage error, abort) the source is destroyed and
@@ -22,6 +40,11 @@ export function streamInto(source: Readable, opts: StreamIntoOptions): Promise<n
   return new Promise<number>((resolve, reject) => {
     let queue: Buffer[] = [];
     let queued = 0;
+    // coalesce: the slab being filled, how far, and the slabs the queued batch points into.
+    let slab: Buffer | undefined;
+    let slabStart = 0;
+    let slabFill = 0;
+    let held: Buffer[] = [];
     let staged = 0;
     let running: Promise<void> | undefined;
     let ended = false;
@@ -38,13 +61,34 @@ export function streamInto(source: Readable, opts: StreamIntoOptions): Promise<n
       settled = true;
       cleanup();
       queue = [];
+      held = [];
+      slab = undefined;
       source.destroy();
       const rejectLater = (): void => reject(error);
       if (running) void running.then(rejectLater, rejectLater);
       else reject(error);
     };
+    /** Queues the filled part of the current slab; later chunks go to a fresh one. */
+    const closeSlab = (): void => {
+      if (slab && slabFill > slabStart) queue.push(slab.subarray(slabStart, slabFill));
+      slab = undefined;
+    };
+    const copyIn = (chunk: Buffer): void => {
+      for (let off = 0; off < chunk.length;) {
+        if (!slab) {
+          slab = takeSlab();
+          held.push(slab);
+          slabStart = slabFill = 0;
+        }
+        const n = chunk.copy(slab, slabFill, off);
+        slabFill += n;
+        off += n;
+        if (slabFill === slab.length) closeSlab();
+      }
+    };
     const flush = (): void => {
       if (settled) return;
+      closeSlab();
       if (queue.length === 0) {
         if (ended) {
           settled = true;
@@ -62,11 +106,14 @@ export function streamInto(source: Readable, opts: StreamIntoOptions): Promise<n
         pausedByUs = false;
         source.resume();
       }
+      const slabs = held;
+      held = [];
       const run = opts.stage(chunks, bytes);
       running = run;
       run.then(
         () => {
           running = undefined;
+          giveSlabs(slabs);
           staged += bytes;
           flush();
         },
@@ -84,7 +131,11 @@ export function streamInto(source: Readable, opts: StreamIntoOptions): Promise<n
       } catch (e) {
         return fail(e);
       }
-      queue.push(chunk);
+      if (opts.coalesce && chunk.length < SLAB_BYTES) copyIn(chunk);
+      else {
+        closeSlab();
+        queue.push(chunk);
+      }
       queued += chunk.length;
       if (!running) flush();
       else if (queued >= opts.maxQueuedBytes && !pausedByUs) {
