@@ -14,6 +14,11 @@
 //   each target's median)
 //   - manifest GET and HEAD by tag, 32 workers for a fixed time (vegeta -rate=0 -max-workers=32)
 //   - the tag list of a repository with 10,000 tags
+//   - token issue rate (Berth only): GET /service/token with Basic auth, 32 workers, for the admin
+//     user (password) and for a robot account (secret)
+//   - /v2/ authorization overhead (Berth; distribution's column is its unauthenticated GET):
+//     manifest GET by tag on a public project with a user's bearer token against the same GET
+//     with an anonymous token, runs alternating, and the ratio of the two
 // and prints one table: each figure for every target, the ratio Berth/distribution, and the
 // RSS of each target's processes (VmRSS summed over the process group, sampled every 100 ms):
 // the idle baseline after start and a warm-up (one small push and pull), the peak over the whole run, and the peak growth over the
@@ -53,6 +58,7 @@ const cfg = {
   largeSize: quick ? 64 * MiB : 1024 * MiB,
   chunkSize: 10 * MiB,
   manifestSeconds: quick ? 3 : 10,
+  tokenSeconds: quick ? 3 : 5,
   manifestMaxRequests: 2_000_000,
   tagCount: quick ? 500 : 10_000,
   tagListRuns: quick ? 3 : 10,
@@ -404,6 +410,7 @@ async function vegeta(
   method: 'GET' | 'HEAD',
   url: string,
   headers: Record<string, string>,
+  seconds = cfg.manifestSeconds,
 ): Promise<{ rps: number; p50ms: number; p99ms: number; success: number; requests: number }> {
   const targets = path.join(tmp, `${name}.targets`);
   fs.writeFileSync(
@@ -417,7 +424,7 @@ async function vegeta(
     '-rate=0',
     `-workers=${cfg.workers}`,
     `-max-workers=${cfg.workers}`,
-    `-duration=${cfg.manifestSeconds}s`,
+    `-duration=${seconds}s`,
     `-output=${bin}`,
     '-keepalive=true',
     '-http2=false',
@@ -613,6 +620,88 @@ async function benchAll(targets: Target[], tmp: string): Promise<void> {
       }
     });
 
+    const tokenLabel = `token issue (GET /service/token, Basic), ${cfg.workers} workers`;
+    await step(tokenLabel, async () => {
+      const realm = await tokenRealm(t);
+      if (!realm) return; // no token service (distribution): no row
+      // Repeated Basic auth, as docker sends it: the admin's first request pays a scrypt, the
+      // rest hit the verification cache (VerifiedCredentialCache); a robot's secret is a SHA-256.
+      const basic = (user: string, pass: string): string =>
+        `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+      const robot = await createRobot(t, 'bench-token');
+      const url = `${realm}?service=berth-registry&scope=${encodeURIComponent('repository:library/bench-manifest:pull')}`;
+      const callers = [
+        ['admin, password', basic(t.reg.username ?? '', t.reg.password ?? '')],
+        ['robot, secret', basic(robot.name, robot.secret)],
+      ] as const;
+      for (const [who, authorization] of callers) {
+        const r = await vegeta(tmp, 'token', 'GET', url, { authorization }, cfg.tokenSeconds);
+        const label = `token issue, ${who} (GET /service/token), ${cfg.workers} workers`;
+        if (r.success < 1)
+          t.results.set(label, new Error(`success ratio ${r.success} of ${r.requests}`));
+        else {
+          t.results.set(`${label}: tokens/s`, { value: r.rps, unit: 'req/s', higherBetter: true });
+          t.results.set(`${label}: p99`, { value: r.p99ms, unit: 'ms', higherBetter: false });
+        }
+      }
+    });
+
+    // Berth, like Harbor, has no unauthenticated /v2/: an anonymous pull of a public project
+    // carries an anonymous token, checked like any other (signature verified once, then a cache
+    // hit and a scan of its access list). That is the least authorization work Berth does, so
+    // it is the baseline "without auth checks" for a user's token: the registry trusts the
+    // token's claims and never looks the user up, so the two should cost the same. A build
+    // without the check would measure a registry nobody runs. Distribution's column is its
+    // unauthenticated GET, for scale.
+    const overheadLabel = `manifest GET by tag, public project, ${cfg.workers} workers`;
+    await step(`${overheadLabel} (auth overhead)`, async () => {
+      const realm = await tokenRealm(t);
+      const repo = realm ? 'bench-public/app' : 'library/bench-public';
+      if (realm) await createPublicProject(t, 'bench-public');
+      await c.pushImage(repo, 'latest');
+      const accept = { accept: 'application/vnd.oci.image.manifest.v1+json' };
+      const variants: Array<[string, Record<string, string>]> = [
+        ['anonymous', realm ? { ...(await anonymousToken(realm, repo)), ...accept } : accept],
+      ];
+      if (realm) variants.push(['user bearer', { ...(await c.headers(repo)), ...accept }]);
+      const rates = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+      const p99s = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+      const url = `${t.reg.url}/v2/${repo}/manifests/latest`;
+      // An untimed second of each first, so neither variant pays for the first requests' JIT.
+      for (const [, headers] of variants)
+        await vegeta(tmp, 'manifest-auth', 'GET', url, headers, 1);
+      for (let i = 0; i < cfg.blobRuns; i++)
+        for (const [name, headers] of variants) {
+          const r = await vegeta(tmp, 'manifest-auth', 'GET', url, headers);
+          if (r.success < 1)
+            throw new Error(`${name}: success ratio ${r.success} of ${r.requests}`);
+          rates.get(name)?.push(r.rps);
+          p99s.get(name)?.push(r.p99ms);
+        }
+      const runs = runsNote(cfg.blobRuns);
+      for (const [name] of variants) {
+        // One row for both targets: distribution's anonymous GET has no auth at all.
+        const shown = name === 'anonymous' ? 'anonymous (distribution: no auth)' : name;
+        const label = `${overheadLabel}, ${shown}${runs}`;
+        t.results.set(`${label}: req/s`, {
+          value: median(rates.get(name) ?? []),
+          unit: 'req/s',
+          higherBetter: true,
+        });
+        t.results.set(`${label}: p99`, {
+          value: median(p99s.get(name) ?? []),
+          unit: 'ms',
+          higherBetter: false,
+        });
+      }
+      if (realm)
+        t.results.set(`${overheadLabel}: user bearer / anonymous req/s`, {
+          value: median(rates.get('user bearer') ?? []) / median(rates.get('anonymous') ?? []),
+          unit: 'x',
+          higherBetter: true,
+        });
+    });
+
     const tagsLabel = `tags list of ${cfg.tagCount} tags`;
     await step(tagsLabel, async () => {
       const manifest = await c.pushImage('library/bench-tags', 'tag-00000');
@@ -651,6 +740,63 @@ async function benchAll(targets: Target[], tmp: string): Promise<void> {
       });
     });
   }
+}
+
+/** The token endpoint named by the target's /v2/ challenge; undefined without token auth. */
+async function tokenRealm(t: Target): Promise<string | undefined> {
+  const r = await request('GET', `${t.reg.url}/v2/`, {});
+  return /^Bearer\s.*realm="([^"]+)"/i.exec(String(r.headers['www-authenticate'] ?? ''))?.[1];
+}
+
+const adminBasic = (t: Target): Record<string, string> => ({
+  authorization: `Basic ${Buffer.from(`${t.reg.username}:${t.reg.password}`).toString('base64')}`,
+});
+
+/** A system robot that may pull from every project, through the Harbor API. */
+async function createRobot(t: Target, name: string): Promise<{ name: string; secret: string }> {
+  const body = Buffer.from(
+    JSON.stringify({
+      name,
+      level: 'system',
+      duration: -1,
+      permissions: [
+        {
+          kind: 'project',
+          namespace: '*',
+          access: [{ resource: 'repository', action: 'pull' }],
+        },
+      ],
+    }),
+  );
+  const r = await request(
+    'POST',
+    `${t.reg.url}/api/v2.0/robots`,
+    { ...adminBasic(t), 'content-type': 'application/json' },
+    body,
+  );
+  return JSON.parse(expectStatus(r, [201], 'POST robot').body.toString('utf8')) as {
+    name: string;
+    secret: string;
+  };
+}
+
+async function createPublicProject(t: Target, name: string): Promise<void> {
+  const body = Buffer.from(JSON.stringify({ project_name: name, metadata: { public: 'true' } }));
+  const r = await request(
+    'POST',
+    `${t.reg.url}/api/v2.0/projects`,
+    { ...adminBasic(t), 'content-type': 'application/json' },
+    body,
+  );
+  expectStatus(r, [201, 409], 'POST project');
+}
+
+/** A token obtained without credentials, as `docker pull` of a public image does. */
+async function anonymousToken(realm: string, repo: string): Promise<Record<string, string>> {
+  const url = `${realm}?service=berth-registry&scope=${encodeURIComponent(`repository:${repo}:pull`)}`;
+  const r = expectStatus(await request('GET', url, {}), [200], 'anonymous token');
+  const { token } = JSON.parse(r.body.toString('utf8')) as { token: string };
+  return { authorization: `Bearer ${token}` };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -31,151 +31,8 @@ const MEMBERS: Record<Role, string> = {
   limitedGuest: 'lg-user',
 };
 type Caller = Role | 'sysadmin' | 'nonMember' | 'anonymous';
-const CALLERS: Caller[] = [
-  'sysadmin',
-  'projectAdmin',
-  'maintainer',
-  'developer',
-  'guest',
-  'limitedGuest',
-  'nonMember',
-  'anonymous',
-];
-/** The projects: `priv` private with every role, `other` private (outsider is its guest), `pub` public. */
-type Target = 'priv' | 'other' | 'pub';
-const TARGETS: Target[] = ['priv', 'other', 'pub'];
-
-/** The role a caller holds in a target, by the set-up above. */
-function roleIn(caller: Caller, target: Target): Role | undefined {
-  if (target === 'priv' && caller in MEMBERS) return caller as Role;
-  if (target === 'other' && caller === 'nonMember') return 'guest';
-  return undefined;
-}
-
-interface Endpoint {
-  name: string;
-  method: string;
-  path: (t: Target, ids: Ids) => string;
-  body?: unknown;
-  /** Who may: roles, plus `public` for anyone on a public project. */
-  allowed: Array<Role | 'public'>;
-  /** The status of an allowed call (some are chosen to end in 404/409 to stay repeatable). */
-  ok: number;
-}
 interface Ids {
-  member: Record<Target, number>;
-}
-
-const READERS: Array<Role | 'public'> = [
-  'projectAdmin',
-  'maintainer',
-  'developer',
-  'guest',
-  'limitedGuest',
-  'public',
-];
-const MEMBER_READERS: Role[] = ['projectAdmin', 'maintainer', 'developer', 'guest'];
-
-// The authorization matrix: every endpoint, written once; rows are generated per caller × project.
-const ENDPOINTS: Endpoint[] = [
-  { name: 'get project', method: 'GET', path: (t) => `/projects/${t}`, allowed: READERS, ok: 200 },
-  {
-    name: 'summary',
-    method: 'GET',
-    path: (t) => `/projects/${t}/summary`,
-    allowed: READERS,
-    ok: 200,
-  },
-  {
-    name: 'update project',
-    method: 'PUT',
-    path: (t) => `/projects/${t}`,
-    body: { metadata: { auto_scan: 'true' } },
-    allowed: ['projectAdmin'],
-    ok: 200,
-  },
-  {
-    name: 'list members',
-    method: 'GET',
-    path: (t) => `/projects/${t}/members`,
-    allowed: MEMBER_READERS,
-    ok: 200,
-  },
-  {
-    name: 'get member',
-    method: 'GET',
-    path: (t, ids) => `/projects/${t}/members/${ids.member[t]}`,
-    allowed: MEMBER_READERS,
-    ok: 200,
-  },
-  {
-    name: 'add member (unknown user)',
-    method: 'POST',
-    path: (t) => `/projects/${t}/members`,
-    body: { role_id: 3, member_user: { username: 'nobody-here' } },
-    allowed: ['projectAdmin'],
-    ok: 404,
-  },
-  {
-    name: 'update member role (same role)',
-    method: 'PUT',
-    path: (t, ids) => `/projects/${t}/members/${ids.member[t]}`,
-    body: { role_id: 1 },
-    allowed: ['projectAdmin'],
-    ok: 200,
-  },
-  {
-    name: 'delete missing member',
-    method: 'DELETE',
-    path: (t) => `/projects/${t}/members/999999`,
-    allowed: ['projectAdmin'],
-    ok: 404,
-  },
-  {
-    name: 'list metadata',
-    method: 'GET',
-    path: (t) => `/projects/${t}/metadatas`,
-    allowed: MEMBER_READERS,
-    ok: 200,
-  },
-  {
-    name: 'get metadata',
-    method: 'GET',
-    path: (t) => `/projects/${t}/metadatas/public`,
-    allowed: MEMBER_READERS,
-    ok: 200,
-  },
-  {
-    name: 'add metadata (already set)',
-    method: 'POST',
-    path: (t) => `/projects/${t}/metadatas`,
-    body: { public: 'false' },
-    allowed: ['projectAdmin'],
-    ok: 409,
-  },
-  {
-    name: 'update metadata',
-    method: 'PUT',
-    path: (t) => `/projects/${t}/metadatas/auto_scan`,
-    body: { auto_scan: 'true' },
-    allowed: ['projectAdmin'],
-    ok: 200,
-  },
-  {
-    name: 'delete missing metadata',
-    method: 'DELETE',
-    path: (t) => `/projects/${t}/metadatas/severity`,
-    allowed: ['projectAdmin'],
-    ok: 404,
-  },
-];
-
-function expectedStatus(e: Endpoint, caller: Caller, target: Target): number {
-  if (caller === 'sysadmin') return e.ok;
-  const role = roleIn(caller, target);
-  if (role && e.allowed.includes(role)) return e.ok;
-  if (target === 'pub' && e.allowed.includes('public')) return e.ok;
-  return caller === 'anonymous' ? 401 : 403;
+  member: Record<'priv' | 'other' | 'pub', number>;
 }
 
 describe('multi-tenancy: projects, members, roles and tokens (auth + api + registry booted)', () => {
@@ -245,7 +102,7 @@ describe('multi-tenancy: projects, members, roles and tokens (auth + api + regis
         })
       ).status,
     ).toBe(201);
-    for (const t of TARGETS) {
+    for (const t of ['priv', 'other', 'pub'] as const) {
       const members = (await (
         await api('sysadmin', 'GET', `/projects/${t}/members`)
       ).json()) as Array<{
@@ -327,18 +184,6 @@ describe('multi-tenancy: projects, members, roles and tokens (auth + api + regis
     expect(page.headers.get('x-total-count')).toBe('4');
   });
 
-  describe('authorization matrix: caller × endpoint × project', () => {
-    const rows = ENDPOINTS.flatMap((e) =>
-      CALLERS.flatMap((c) =>
-        TARGETS.map((t) => [e.name, c, t, expectedStatus(e, c, t), e] as const),
-      ),
-    );
-    it.each(rows)('%s as %s on %s → %i', async (_name, caller, target, status, endpoint) => {
-      const res = await api(caller, endpoint.method, endpoint.path(target, ids), endpoint.body);
-      expect(res.status).toBe(status);
-    });
-  });
-
   it('answers a member id of another project with 404 (no IDOR)', async () => {
     const foreign = ids.member.other;
     expect((await api('projectAdmin', 'GET', `/projects/priv/members/${foreign}`)).status).toBe(
@@ -404,22 +249,6 @@ describe('multi-tenancy: projects, members, roles and tokens (auth + api + regis
   });
 
   describe('registry tokens carry exactly what the role allows', () => {
-    const granted: Record<Caller, string[]> = {
-      sysadmin: ['pull', 'push', 'delete'],
-      projectAdmin: ['pull', 'push', 'delete'],
-      maintainer: ['pull', 'push', 'delete'],
-      developer: ['pull', 'push'],
-      guest: ['pull'],
-      limitedGuest: ['pull'],
-      nonMember: [],
-      anonymous: [],
-    };
-    it.each(CALLERS)('%s on a private project', async (caller) => {
-      const claims = claimsOf(await tokenFor(caller, 'repository:priv/app:pull,push,delete'));
-      const actions = claims.access.find((a) => a.name === 'priv/app')?.actions ?? [];
-      expect(actions).toEqual(granted[caller]);
-    });
-
     it('gives anonymous callers and non-members pull on a public project, and no catalog', async () => {
       for (const caller of ['anonymous', 'nonMember'] as const) {
         const claims = claimsOf(

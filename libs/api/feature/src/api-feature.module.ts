@@ -4,6 +4,7 @@ import { FallbackController } from './fallback.controller';
 import { HealthController } from './health.controller';
 import { OpenApiController } from './openapi.controller';
 import { PingController } from './ping.controller';
+import { SessionCsrfHeader } from './session-csrf.header';
 import { SystemInfoController } from './systeminfo.controller';
 import { ProjectsApiModule } from './projects/projects-api.module';
 import { RobotsApiModule } from './robots/robots-api.module';
@@ -21,7 +22,7 @@ import { RepositoriesApiModule } from './repositories/repositories-api.module';
     // Last, so its wildcard is declared after every real route (Fastify prefers static anyway).
     FallbackController,
   ],
-  providers: [ApiRouteTable],
+  providers: [ApiRouteTable, SessionCsrfHeader],
   exports: [ApiRouteTable],
 })
 export class ApiFeatureModule {}

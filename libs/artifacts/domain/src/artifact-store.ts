@@ -26,14 +26,42 @@ export const REPOSITORY_LIST_COLUMNS: ListColumns = {
   id: 'r.repository_id',
 };
 
+/**
+ * Harbor's artifact filters: `digest`, `media_type`, `push_time` ranges, and `tags` — `tags=nil`
+ * for untagged artifacts, `tags=*` for tagged ones, otherwise artifacts holding that tag.
+ */
+export const ARTIFACT_LIST_COLUMNS: ListColumns = {
+  digest: 'm.digest',
+  media_type: 'm.media_type',
+  push_time: 'm.created_at',
+  tags: (condition, param) => {
+    const tagged = (extra: string): string =>
+      `EXISTS (SELECT 1 FROM tag t WHERE t.repository_id = m.repository_id AND t.manifest_id = m.manifest_id${extra})`;
+    if (condition.kind !== 'exact' && condition.kind !== 'or')
+      throw new Error(`tags filter of kind ${condition.kind} is not offered`);
+    const values = condition.kind === 'exact' ? [condition.value] : condition.values;
+    return values
+      .map((v) =>
+        v === 'nil'
+          ? `NOT ${tagged('')}`
+          : v === '*'
+            ? tagged('')
+            : tagged(` AND t.name = ${param(String(v))}`),
+      )
+      .join(' OR ');
+  },
+};
+
 export type ArtifactReference = { kind: 'digest'; digest: string } | { kind: 'tag'; tag: string };
 
 interface RepositoryRow {
   id: number | string;
   project_id: number | string;
   name: string;
+  description: string | null;
   created_at: string;
   artifact_count: number | string;
+  pushed_at: string | null;
   updated_at: string | null;
 }
 
@@ -118,6 +146,19 @@ export class ArtifactStore {
     return rows.map(toRepositoryView);
   }
 
+  /** Sets Harbor's repository description, which moves its update time. */
+  async updateRepositoryDescription(
+    repository: RepositoryView,
+    description: string,
+  ): Promise<void> {
+    // Column names, not entity properties: the API app has no entity for the registry's table.
+    const p = (i: number): string => this.dataSource.driver.createParameter(`p${i}`, i);
+    await this.dataSource.query(
+      `UPDATE "repository" SET description = ${p(0)}, updated_at = ${p(1)} WHERE repository_id = ${p(2)}`,
+      [description, new Date().toISOString(), repository.id],
+    );
+  }
+
   /** Deletes the repository's tags, manifests (each announced as `artifact.deleted`) and the repository. */
   async deleteRepository(repository: RepositoryView, operator?: string): Promise<void> {
     await this.dataSource.transaction(async (em) => {
@@ -142,6 +183,7 @@ export class ArtifactStore {
   async listArtifacts(
     repositoryId: number,
     paging: Paging,
+    query: ListQuery = { filters: [], sorts: [] },
   ): Promise<{ artifacts: ArtifactView[]; total: number }> {
     const indexes = await this.manifestQuery()
       .where('m.repository_id = :repositoryId', { repositoryId })
@@ -152,9 +194,14 @@ export class ArtifactStore {
     ];
     const qb = this.manifestQuery().where('m.repository_id = :repositoryId', { repositoryId });
     if (children.length > 0) qb.andWhere('m.digest NOT IN (:...children)', { children });
-    const counted = await qb.clone().select('COUNT(*)', 'n').getRawOne<{ n: number | string }>();
+    applyListQuery(qb, query, ARTIFACT_LIST_COLUMNS);
+    const counted = await qb
+      .clone()
+      .select('COUNT(*)', 'n')
+      .orderBy()
+      .getRawOne<{ n: number | string }>();
+    if (query.sorts.length === 0) qb.orderBy('m.created_at', 'DESC');
     const rows = await qb
-      .orderBy('m.created_at', 'DESC')
       .addOrderBy('m.manifest_id', 'DESC')
       .offset(paging.offset)
       .limit(paging.limit)
@@ -273,9 +320,11 @@ export class ArtifactStore {
         'r.repository_id AS id',
         'r.project_id AS project_id',
         'r.name AS name',
+        'r.description AS description',
         'r.created_at AS created_at',
         '(SELECT COUNT(*) FROM manifest c WHERE c.repository_id = r.repository_id) AS artifact_count',
-        '(SELECT MAX(u.created_at) FROM manifest u WHERE u.repository_id = r.repository_id) AS updated_at',
+        '(SELECT MAX(u.created_at) FROM manifest u WHERE u.repository_id = r.repository_id) AS pushed_at',
+        'r.updated_at AS updated_at',
       ])
       .from('repository', 'r');
   }
@@ -325,9 +374,14 @@ function toRepositoryView(r: RepositoryRow): RepositoryView {
     id: Number(r.id),
     projectId: Number(r.project_id),
     name: r.name,
+    description: r.description ?? '',
     artifactCount: Number(r.artifact_count),
     createdAt: r.created_at,
-    updatedAt: r.updated_at ?? r.created_at,
+    // The later of the last push and the last change through the API (ISO times sort as text).
+    updatedAt: [r.created_at, r.pushed_at, r.updated_at].reduce<string>(
+      (latest, t) => (t !== null && t > latest ? t : latest),
+      r.created_at,
+    ),
   };
 }
 

@@ -6,9 +6,10 @@ export interface RepositoryView {
   projectId: number;
   /** The full name, `project/repo[/...]`. */
   name: string;
+  description: string;
   artifactCount: number;
   createdAt: string;
-  /** The latest push into the repository, or its creation. */
+  /** The latest push into the repository or change of its description, else its creation. */
   updatedAt: string;
 }
 

@@ -153,10 +153,10 @@ describe('token service (auth app booted with startService)', () => {
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).not.toHaveProperty('access_token');
 
-    form.set('grant_type', 'refresh_token');
-    const refresh = await fetch(`${base}/service/token`, { method: 'POST', body: form });
-    expect(refresh.status).toBe(400);
-    expect(await refresh.json()).toMatchObject({ error: 'unsupported_grant_type' });
+    form.set('grant_type', 'client_credentials');
+    const other = await fetch(`${base}/service/token`, { method: 'POST', body: form });
+    expect(other.status).toBe(400);
+    expect(await other.json()).toMatchObject({ error: 'unsupported_grant_type' });
   });
 
   it('lets only one replica create the first signing key', async () => {
@@ -168,6 +168,7 @@ describe('token service (auth app booted with startService)', () => {
       algorithm: 'ES256',
       privateJwk: '{}',
       createdAt: new Date().toISOString(),
+      activatesAt: new Date().toISOString(),
     });
     expect(inserted).toBe(false);
     expect(await repository.findAll()).toHaveLength(1);

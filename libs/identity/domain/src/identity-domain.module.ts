@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { TOKEN_JWKS_PATH } from '@berth/contracts';
+import { BERTH_CONFIG, type BerthConfig } from '@berth/platform/config';
+import { JwksClient } from '@berth/platform/jwt';
+import { API_TOKEN_KEYS, ApiTokenAuthenticator } from './api-token-authenticator';
 import { AuthenticatedGuard } from './authenticated.guard';
 import { LoginThrottle } from './login-throttle';
 import { RequestAuthenticator } from './request-authenticator';
@@ -18,9 +22,11 @@ import { SetUserSysadminUseCase } from './usecases/set-user-sysadmin.usecase';
 import { StartSessionUseCase } from './usecases/start-session.usecase';
 import { UpdateUserProfileUseCase } from './usecases/update-user-profile.usecase';
 import { VerifyCredentialsUseCase } from './usecases/verify-credentials.usecase';
+import { VerifiedCredentialCache } from './verified-credential.cache';
 
 const services = [
   LoginThrottle,
+  ApiTokenAuthenticator,
   RequestAuthenticator,
   AuthenticatedGuard,
   CreateUserUseCase,
@@ -50,6 +56,15 @@ const services = [
     { provide: RobotRepository, useClass: TypeOrmRobotRepository },
     // The default policies; its constructor parameters are for tests, not injection.
     { provide: LoginThrottle, useFactory: () => new LoginThrottle() },
+    // One per process, shared by every feature; its constructor parameter is for tests.
+    { provide: VerifiedCredentialCache, useFactory: () => new VerifiedCredentialCache() },
+    // API bearer tokens are checked against the token service's JWKS, as the registry does.
+    {
+      provide: API_TOKEN_KEYS,
+      inject: [BERTH_CONFIG],
+      useFactory: (config: BerthConfig) =>
+        new JwksClient(`${config.auth.url}${TOKEN_JWKS_PATH}`).resolve,
+    },
     ...services.filter((s) => s !== LoginThrottle),
   ],
   exports: [UserRepository, UserSessionRepository, RobotRepository, ...services],

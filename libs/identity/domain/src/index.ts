@@ -1,3 +1,4 @@
+export * from './api-token-authenticator';
 export * from './authenticated.guard';
 export * from './identity-database.parts';
 export * from './identity-domain.module';
@@ -34,3 +35,4 @@ export * from './usecases/set-user-sysadmin.usecase';
 export * from './usecases/start-session.usecase';
 export * from './usecases/update-user-profile.usecase';
 export * from './usecases/verify-credentials.usecase';
+export * from './verified-credential.cache';

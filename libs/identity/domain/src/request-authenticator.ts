@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { ApiTokenAuthenticator } from './api-token-authenticator';
 import { IdentityError } from './identity.errors';
 import { ANONYMOUS, type Principal } from './principal';
 import { csrfTokenFor, hashSecret, sameDigest } from './secret';
@@ -17,17 +18,20 @@ export interface AuthenticatableRequest {
 
 export interface RequestAuthentication {
   principal: Principal;
-  via: 'basic' | 'session' | 'anonymous';
+  via: 'basic' | 'bearer' | 'session' | 'anonymous';
   /** For session callers: the CSRF token to hand back in the `X-Harbor-Csrf-Token` header. */
   csrfToken?: string;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const BEARER = /^Bearer\s+([A-Za-z0-9_.-]+)\s*$/i;
 
 /**
- * Who sent an API request: Basic credentials (password or CLI secret), or the portal session
- * cookie, which on unsafe methods must come with the session's CSRF token. Neither is
- * anonymous. Bad Basic credentials are a 401, never anonymity.
+ * Who sent an API request: Basic credentials (password or CLI secret), a bearer token from the
+ * token service issued for `service=berth-api` (see ApiTokenAuthenticator), or the portal
+ * session cookie, which on unsafe methods must come with the session's CSRF token. None is
+ * anonymous. Bad Basic credentials or a bad token are a 401, never anonymity; bearer callers
+ * need no CSRF token (a browser never attaches an Authorization header by itself).
  */
 @Injectable()
 export class RequestAuthenticator {
@@ -35,11 +39,18 @@ export class RequestAuthenticator {
     private readonly verify: VerifyCredentialsUseCase,
     private readonly users: UserRepository,
     private readonly sessions: UserSessionRepository,
+    @Optional() private readonly bearerTokens?: ApiTokenAuthenticator,
   ) {}
 
   async authenticateRequest(req: AuthenticatableRequest): Promise<RequestAuthentication> {
     const authorization = single(req.headers['authorization']);
-    if (authorization) return this.basic(authorization, req.ip);
+    if (authorization) {
+      const bearer = BEARER.exec(authorization)?.[1];
+      if (bearer && this.bearerTokens) {
+        return { principal: await this.bearerTokens.authenticate(bearer), via: 'bearer' };
+      }
+      return this.basic(authorization, req.ip);
+    }
     const sessionId = readCookie(req.headers['cookie'], SESSION_COOKIE);
     if (sessionId) {
       const session = await this.session(sessionId, req);

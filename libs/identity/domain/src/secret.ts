@@ -21,11 +21,14 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
-/** Constant-time comparison of two hex digests (or any equal-format strings). */
+/**
+ * Constant-time comparison of two secrets or digests. Both are hashed first, so
+ * timingSafeEqual always compares 32 bytes and even a length mismatch takes the same path.
+ */
 export function sameDigest(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
+  const x = createHash('sha256').update(a, 'utf8').digest();
+  const y = createHash('sha256').update(b, 'utf8').digest();
+  return timingSafeEqual(x, y);
 }
 
 /** The CSRF token of a session: derivable only by whoever holds the (HttpOnly) session id. */

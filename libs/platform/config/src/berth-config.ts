@@ -25,7 +25,14 @@ export type MessagingSettings =
 export interface BerthConfig {
   http: { host: string; port: number; externalUrl: string };
   /** Token service: where its JWKS is fetched from (the auth app; this process itself when all-in-one). */
-  auth: { url: string; realm: string; tokenTtlSeconds: number; issuer: string };
+  auth: {
+    url: string;
+    realm: string;
+    tokenTtlSeconds: number;
+    issuer: string;
+    /** Rotate the token-signing key when the newest is this many days old; 0 or absent: by hand only. */
+    signingKeyRotationDays?: number;
+  };
   dataDir: string;
   adminPassword?: string;
   logLevel: RawConfig['BERTH_LOG_LEVEL'];
@@ -91,6 +98,7 @@ function toBerthConfig(c: RawConfig): BerthConfig {
       // Behind one ingress the token endpoint shares the registry's URL; without one, say where it is.
       realm: c.BERTH_TOKEN_REALM ?? `${externalUrl}/service/token`,
       tokenTtlSeconds: c.BERTH_TOKEN_TTL_SECONDS,
+      signingKeyRotationDays: c.BERTH_KEY_ROTATION_DAYS,
       issuer: 'berth-token-issuer',
     },
     dataDir,

@@ -24,6 +24,7 @@ export const configSchema = z
     BERTH_AUTH_URL: optionalUrl(['http', 'https']),
     BERTH_TOKEN_REALM: optionalUrl(['http', 'https']),
     BERTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1800),
+    BERTH_KEY_ROTATION_DAYS: z.coerce.number().int().min(0).max(3650).default(0),
     BERTH_LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { conflict, type Paging } from '@berth/api/domain';
+import { conflict, escapeLike, type Paging } from '@berth/api/domain';
 import { ProjectMemberEntity } from './project-member.entity';
 import { isUniqueViolation } from './project.repository';
 import type { ProjectRoleId } from './project-role';
@@ -22,16 +22,25 @@ export class ProjectMemberRepository {
     return this.members.findOneBy({ projectId, id });
   }
 
+  /** A page of the project's members; with `entityName`, those whose name contains it (Harbor's `entityname`). */
   async list(
     projectId: number,
     paging: Paging,
+    entityName?: string,
   ): Promise<{ members: ProjectMemberEntity[]; total: number }> {
-    const [members, total] = await this.members.findAndCount({
-      where: { projectId },
-      order: { id: 'ASC' },
-      skip: paging.offset,
-      take: paging.limit,
+    const qb = this.members.createQueryBuilder('m').where('m.project_id = :projectId', {
+      projectId,
     });
+    if (entityName)
+      qb.innerJoin('user', 'u', "u.user_id = m.entity_id AND m.entity_type = 'u'").andWhere(
+        "LOWER(u.username) LIKE LOWER(:name) ESCAPE '\\'",
+        { name: `%${escapeLike(entityName)}%` },
+      );
+    const [members, total] = await qb
+      .orderBy('m.id', 'ASC')
+      .skip(paging.offset)
+      .take(paging.limit)
+      .getManyAndCount();
     return { members, total };
   }
 

@@ -9,6 +9,7 @@ import { TagEntity } from './entities/tag.entity';
 import { UploadSessionEntity } from './entities/upload-session.entity';
 import { Registry1764000002000 } from './migrations/1764000002000-registry';
 import { UploadChunkTokens1764000002001 } from './migrations/1764000002001-upload-chunk-tokens';
+import { RepositoryDescription1764000002002 } from './migrations/1764000002002-repository-description';
 import { BlobRepository } from './repositories/blob.repository';
 import { ManifestRepository } from './repositories/manifest.repository';
 import { RepositoryRepository } from './repositories/repository.repository';
@@ -44,7 +45,11 @@ export const registryDatabaseParts: DataSourceParts = {
     TagEntity,
     UploadSessionEntity,
   ],
-  migrations: [Registry1764000002000, UploadChunkTokens1764000002001],
+  migrations: [
+    Registry1764000002000,
+    UploadChunkTokens1764000002001,
+    RepositoryDescription1764000002002,
+  ],
 };
 
 const useCases = [

@@ -12,7 +12,7 @@ import {
   UseFilters,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { parsePaging, type RawQuery } from '@berth/api/domain';
+import { firstQueryValue, parsePaging, type RawQuery } from '@berth/api/domain';
 import { IdentityErrorFilter, RequestAuthenticator } from '@berth/identity/domain';
 import {
   AddProjectMemberUseCase,
@@ -51,6 +51,7 @@ export class ProjectMembersController {
       await callerOf(this.authenticator, req),
       projectRef(p, req),
       paging,
+      firstQueryValue(query, 'entityname') || undefined,
     );
     setPageHeaders(req, reply, paging, total);
     return members.map((m) => toMemberResp(m.member, m.entityName));

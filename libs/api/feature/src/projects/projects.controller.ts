@@ -115,7 +115,12 @@ export class ProjectsController {
   ): Promise<void> {
     const caller = await callerOf(this.authenticator, req);
     const project = await this.createProject.execute(caller, objectBody(body));
-    reply.header('Location', `${API_PREFIX}/projects/${project.id}`);
+    // Harbor's X-Resource-Name-In-Location: true asks for the name in Location instead of the id.
+    const byName = req.headers['x-resource-name-in-location'] === 'true';
+    reply.header(
+      'Location',
+      `${API_PREFIX}/projects/${byName ? encodeURIComponent(project.name) : project.id}`,
+    );
   }
 
   @Get(':project_name_or_id')

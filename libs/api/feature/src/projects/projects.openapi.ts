@@ -162,6 +162,14 @@ export const projectsPaths: OpenApiDocument['paths'] = {
       operationId: 'createProject',
       summary: 'Create a project; the caller becomes its project admin.',
       tags: ['project'],
+      parameters: [
+        {
+          name: 'X-Resource-Name-In-Location',
+          in: 'header',
+          description: 'true: the Location header names the project instead of giving its id.',
+          schema: { type: 'boolean', default: false },
+        },
+      ],
       responses: {
         '201': created,
         ...errors(
@@ -211,7 +219,17 @@ export const projectsPaths: OpenApiDocument['paths'] = {
       operationId: 'listProjectMembers',
       summary: 'The project’s members.',
       tags: ['member'],
-      parameters: [...onProject, p('page'), p('pageSize')],
+      parameters: [
+        ...onProject,
+        p('page'),
+        p('pageSize'),
+        {
+          name: 'entityname',
+          in: 'query',
+          description: 'Only members whose name contains this.',
+          schema: { type: 'string' },
+        },
+      ],
       responses: {
         '200': ok('A page of members.', { type: 'array', items: member }),
         ...errors(...READ, 'UnprocessableEntity'),

@@ -45,8 +45,12 @@ export interface ArtifactResp {
   type: string;
   media_type: string;
   manifest_media_type: string;
+  /** The manifest's artifactType, else its config's media type; absent for an index. */
+  artifact_type?: string;
   project_id: number;
   repository_id: number;
+  /** The full name, `project/repo`. */
+  repository_name: string;
   digest: string;
   size: number;
   push_time: string;
@@ -62,7 +66,7 @@ export function toRepositoryResp(r: RepositoryView): RepositoryResp {
     id: r.id,
     project_id: r.projectId,
     name: r.name,
-    description: '',
+    description: r.description,
     artifact_count: r.artifactCount,
     pull_count: 0,
     creation_time: r.createdAt,
@@ -84,6 +88,7 @@ export function toTagResp(t: TagView): TagResp {
 export function toArtifactResp(
   a: ArtifactView,
   projectId: number,
+  repositoryName: string,
   childIds: ReadonlyMap<string, number>,
   tags: TagView[] | undefined,
 ): ArtifactResp {
@@ -93,8 +98,10 @@ export function toArtifactResp(
     // Harbor's media_type is the config's; an index has none and repeats its own.
     media_type: a.artifactType ?? a.mediaType,
     manifest_media_type: a.mediaType,
+    ...(a.artifactType !== null && { artifact_type: a.artifactType }),
     project_id: projectId,
     repository_id: a.repositoryId,
+    repository_name: repositoryName,
     digest: a.digest,
     size: a.size,
     push_time: a.createdAt,

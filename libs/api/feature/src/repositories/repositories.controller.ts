@@ -1,4 +1,4 @@
-import { Body, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   badRequest,
@@ -30,6 +30,23 @@ export const REPOSITORIES_LIST_QUERY: ListQuerySpec = {
   filters: { name: { type: 'string' }, id: { type: 'integer' } },
   sorts: ['name', 'creation_time', 'id'],
 };
+
+/** Harbor's artifact list filters (see ARTIFACT_LIST_COLUMNS) and sorts; newest first by default. */
+export const ARTIFACTS_LIST_QUERY: ListQuerySpec = {
+  filters: {
+    digest: { type: 'string', kinds: ['exact'] },
+    media_type: { type: 'string', kinds: ['exact', 'fuzzy'] },
+    push_time: { type: 'time', kinds: ['range'] },
+    tags: { type: 'string', kinds: ['exact', 'or'] },
+  },
+  sorts: ['push_time', 'digest'],
+};
+
+/** The tags of one artifact document no `q` or `sort`: either is refused, never silently ignored. */
+export const UNFILTERED_LIST_QUERY: ListQuerySpec = { filters: {}, sorts: [] };
+
+// Harbor keeps descriptions in a text column; Berth bounds them.
+export const MAX_REPOSITORY_DESCRIPTION = 65_535;
 
 const operatorOf = (p: Principal): string | undefined =>
   p.kind === 'user' ? p.username : undefined;
@@ -78,6 +95,28 @@ export class RepositoriesController {
     return toRepositoryResp(repository);
   }
 
+  /** Harbor's body is a whole `Repository`; only its description is read (absent: cleared). */
+  @Put(':repository_name')
+  async update(
+    @Param('project_name') projectName: string,
+    @Param('repository_name') repositoryName: string,
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+  ): Promise<void> {
+    const caller = await callerOf(this.authenticator, req);
+    const { repository } = await this.scope.repository(
+      caller,
+      projectName,
+      repositoryName,
+      'repository:update',
+    );
+    const description = objectBody(body).description ?? '';
+    if (typeof description !== 'string') throw badRequest('description must be a string');
+    if (description.length > MAX_REPOSITORY_DESCRIPTION)
+      throw badRequest(`description must be at most ${MAX_REPOSITORY_DESCRIPTION} characters`);
+    await this.store.updateRepositoryDescription(repository, description);
+  }
+
   @Delete(':repository_name')
   async delete(
     @Param('project_name') projectName: string,
@@ -104,6 +143,7 @@ export class RepositoriesController {
   ): Promise<ArtifactResp[]> {
     const caller = await callerOf(this.authenticator, req);
     const paging = parsePaging(query);
+    const list = parseListQuery(query, ARTIFACTS_LIST_QUERY);
     const withTag = boolParam(query, 'with_tag', true);
     const { project, repository } = await this.scope.repository(
       caller,
@@ -111,9 +151,9 @@ export class RepositoriesController {
       repositoryName,
       'artifact:read',
     );
-    const { artifacts, total } = await this.store.listArtifacts(repository.id, paging);
+    const { artifacts, total } = await this.store.listArtifacts(repository.id, paging, list);
     setPageHeaders(req, reply, paging, total);
-    return this.resps(project.id, artifacts, withTag);
+    return this.resps(project.id, repository.name, artifacts, withTag);
   }
 
   @Get(':repository_name/artifacts/:reference')
@@ -126,14 +166,14 @@ export class RepositoriesController {
   ): Promise<ArtifactResp> {
     const caller = await callerOf(this.authenticator, req);
     const withTag = boolParam(query, 'with_tag', true);
-    const { project, artifact } = await this.scope.artifact(
+    const { project, repository, artifact } = await this.scope.artifact(
       caller,
       projectName,
       repositoryName,
       reference,
       'artifact:read',
     );
-    return (await this.resps(project.id, [artifact], withTag))[0];
+    return (await this.resps(project.id, repository.name, [artifact], withTag))[0];
   }
 
   @Delete(':repository_name/artifacts/:reference')
@@ -165,6 +205,7 @@ export class RepositoriesController {
   ): Promise<TagResp[]> {
     const caller = await callerOf(this.authenticator, req);
     const paging = parsePaging(query);
+    parseListQuery(query, UNFILTERED_LIST_QUERY);
     const { artifact } = await this.scope.artifact(
       caller,
       projectName,
@@ -222,6 +263,7 @@ export class RepositoriesController {
 
   private async resps(
     projectId: number,
+    repositoryName: string,
     artifacts: ArtifactView[],
     withTag: boolean,
   ): Promise<ArtifactResp[]> {
@@ -239,7 +281,7 @@ export class RepositoriesController {
         artifacts.flatMap((a) => indexChildren(a).map((c) => c.digest)),
       ),
     ]);
-    return artifacts.map((a) => toArtifactResp(a, projectId, childIds, tags));
+    return artifacts.map((a) => toArtifactResp(a, projectId, repositoryName, childIds, tags));
   }
 }
 

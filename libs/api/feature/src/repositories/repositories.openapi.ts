@@ -93,8 +93,10 @@ const artifactSchema: OpenApiSchema = {
     type: { type: 'string', enum: ['IMAGE', 'CHART', 'UNKNOWN'] },
     media_type: str,
     manifest_media_type: str,
+    artifact_type: str,
     project_id: int,
     repository_id: int,
+    repository_name: str,
     digest: str,
     size: int,
     push_time: time,
@@ -166,6 +168,14 @@ export const repositoriesPaths: OpenApiDocument['paths'] = {
       parameters: [project, repository],
       responses: { '200': ok('The repository.', repositorySchema), ...errors(...READ) },
     },
+    put: {
+      operationId: 'updateRepository',
+      summary:
+        'Set the description of a repository (developer); the body is a Repository, of which only description is read.',
+      tags: ['repository'],
+      parameters: [project, repository],
+      responses: { '200': ok('Updated.'), ...errors(...READ, '415') },
+    },
     delete: {
       operationId: 'deleteRepository',
       summary:
@@ -179,9 +189,9 @@ export const repositoriesPaths: OpenApiDocument['paths'] = {
     get: {
       operationId: 'listArtifacts',
       summary:
-        'The artifacts of a repository, newest first; index entries appear under their index.',
+        'The artifacts of a repository, newest first; index entries appear under their index (q: digest, media_type, push_time range, tags — tags=nil untagged, tags=* tagged; sort: push_time, digest).',
       tags: ['artifact'],
-      parameters: [project, repository, p('page'), p('pageSize'), withTag],
+      parameters: [project, repository, p('page'), p('pageSize'), p('query'), p('sort'), withTag],
       responses: {
         '200': paged('A page of artifacts.', artifactSchema),
         ...errors(...READ, '422'),

@@ -21,12 +21,14 @@ export class EnsureSigningKeyUseCase implements OnApplicationBootstrap {
   async execute(): Promise<void> {
     if ((await this.keys.findAll()).length > 0) return;
     const candidate = generateSigningKey();
+    const now = new Date().toISOString();
     const inserted = await this.keys.insertIfGenerationFree({
       kid: candidate.kid,
       generation: 1,
       algorithm: JWT_ALGORITHM,
       privateJwk: JSON.stringify(exportPrivateJwk(candidate)),
-      createdAt: new Date().toISOString(),
+      createdAt: now,
+      activatesAt: now,
     });
     if (inserted) this.logger.info({ kid: candidate.kid }, 'generated the token signing key');
   }

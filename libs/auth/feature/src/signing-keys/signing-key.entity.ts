@@ -1,6 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** A token-signing key shared by every auth replica; the highest generation signs, all are published. */
+/**
+ * A token-signing key shared by every auth replica. The highest generation whose `activatesAt`
+ * has passed signs; a key is published from its insertion until the tokens it signed expired.
+ */
 @Entity('auth_signing_key')
 export class SigningKeyEntity {
   /** RFC 7638 thumbprint of the public key. */
@@ -20,4 +23,8 @@ export class SigningKeyEntity {
 
   @Column({ name: 'created_at', type: 'varchar', length: 32 })
   createdAt!: string;
+
+  /** When it starts signing (ISO time); null for keys from before rotation, which sign from creation. */
+  @Column({ name: 'activates_at', type: 'varchar', length: 32, nullable: true })
+  activatesAt!: string | null;
 }

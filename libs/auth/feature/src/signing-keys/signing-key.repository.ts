@@ -21,6 +21,10 @@ export class SigningKeyRepository {
     return stored?.kid === key.kid;
   }
 
+  async delete(kid: string): Promise<void> {
+    await this.dataSource.getRepository(SigningKeyEntity).delete({ kid });
+  }
+
   /** Every key, newest generation first. */
   findAll(): Promise<SigningKeyEntity[]> {
     return this.dataSource.getRepository(SigningKeyEntity).find({ order: { generation: 'DESC' } });

@@ -12,11 +12,11 @@ import { SigningKeyCache } from '../signing-keys/signing-key.cache';
 import { grantedAccess } from './granted-access';
 import { subjectOf, type Principal } from './principal';
 
-export interface IssuedToken {
+export interface IssuedToken<Claims = RegistryTokenClaims> {
   token: string;
   expiresIn: number;
   issuedAt: string;
-  claims: RegistryTokenClaims;
+  claims: Claims;
 }
 
 /** Signs a registry token granting the principal what it may have of what it asked for. */

@@ -23,7 +23,9 @@ describe('parseGetTokenRequest', () => {
         basic('admin', 'pa:ss'),
       ),
     ).toEqual({
+      service: 'berth-registry',
       credentials: { username: 'admin', password: 'pa:ss' },
+      offline: false,
       requested: [
         { type: 'repository', name: 'a', actions: ['pull'] },
         { type: 'registry', name: 'catalog', actions: ['*'] },
@@ -33,7 +35,9 @@ describe('parseGetTokenRequest', () => {
 
   it('treats no Authorization header as anonymous', () => {
     expect(parseGetTokenRequest({ service: 'berth-registry' }, undefined)).toEqual({
+      service: 'berth-registry',
       credentials: undefined,
+      offline: false,
       requested: [],
     });
   });
@@ -73,7 +77,10 @@ describe('parsePostTokenRequest', () => {
 
   it('reads the password grant, with space-separated scopes', () => {
     expect(parsePostTokenRequest(form)).toEqual({
+      service: 'berth-registry',
       credentials: { username: 'admin', password: 'secret-pass' },
+      clientId: 'docker',
+      offline: false,
       requested: [
         { type: 'repository', name: 'a', actions: ['pull'] },
         { type: 'repository', name: 'b', actions: ['push'] },
@@ -81,7 +88,46 @@ describe('parsePostTokenRequest', () => {
     });
   });
 
-  it.each(['refresh_token', 'client_credentials', undefined])(
+  it('reads access_type=offline, which needs a client_id for the refresh token to be bound to', () => {
+    expect(parsePostTokenRequest({ ...form, access_type: 'offline' })).toMatchObject({
+      offline: true,
+      clientId: 'docker',
+    });
+    const e = refusal(() =>
+      parsePostTokenRequest({ ...form, access_type: 'offline', client_id: undefined }),
+    );
+    expect(e.body).toMatchObject({ error: 'invalid_request' });
+  });
+
+  it('reads the refresh_token grant, which needs the token and a client_id', () => {
+    const refresh = {
+      grant_type: 'refresh_token',
+      service: 'berth-registry',
+      client_id: 'docker',
+      refresh_token: 'abc.def',
+      scope: 'repository:a:pull',
+    };
+    expect(parsePostTokenRequest(refresh)).toEqual({
+      service: 'berth-registry',
+      refreshToken: 'abc.def',
+      clientId: 'docker',
+      offline: false,
+      requested: [{ type: 'repository', name: 'a', actions: ['pull'] }],
+    });
+    for (const missing of ['refresh_token', 'client_id']) {
+      const e = refusal(() => parsePostTokenRequest({ ...refresh, [missing]: undefined }));
+      expect(e.body).toMatchObject({ error: 'invalid_request' });
+    }
+  });
+
+  it('ignores registry scopes for the API service, whose tokens carry none', () => {
+    expect(parsePostTokenRequest({ ...form, service: 'berth-api' })).toMatchObject({
+      service: 'berth-api',
+      requested: [],
+    });
+  });
+
+  it.each(['client_credentials', 'authorization_code', undefined])(
     'refuses grant_type %j with unsupported_grant_type',
     (grantType) => {
       const e = refusal(() => parsePostTokenRequest({ ...form, grant_type: grantType }));

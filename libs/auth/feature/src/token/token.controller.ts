@@ -10,10 +10,13 @@ import {
   Query,
   UseFilters,
 } from '@nestjs/common';
-import { TOKEN_JWKS_PATH } from '@berth/contracts';
+import { API_TOKEN_SERVICE, TOKEN_JWKS_PATH } from '@berth/contracts';
 import type { JwkSet } from '@berth/platform/jwt';
+import { IssueRefreshTokenUseCase } from '../refresh-tokens/issue-refresh-token.usecase';
+import { RedeemRefreshTokenUseCase } from '../refresh-tokens/redeem-refresh-token.usecase';
 import { SigningKeyCache } from '../signing-keys/signing-key.cache';
 import { VerifyCredentialsUseCase } from '@berth/identity/domain';
+import { IssueApiTokenUseCase } from './issue-api-token.usecase';
 import { IssueRegistryTokenUseCase } from './issue-registry-token.usecase';
 import { ANONYMOUS, type Principal } from './principal';
 import { parseGetTokenRequest, parsePostTokenRequest, type TokenRequest } from './token-request';
@@ -25,11 +28,15 @@ export interface TokenResponse {
   access_token: string;
   expires_in: number;
   issued_at: string;
+  /** Only when asked for (`access_type=offline`, `offline_token=true`) with credentials. */
+  refresh_token?: string;
 }
 
 /**
  * The Docker token service. Any local user may get a token, with their password or CLI
- * secret; repeated failures are throttled per account and per address (429).
+ * secret, or with a refresh token; repeated failures are throttled per account and per
+ * address (429). `service=berth-registry` gives registry tokens, `service=berth-api` tokens
+ * for the REST API's `Authorization: Bearer`.
  */
 @Controller()
 @UseFilters(TokenServiceErrorFilter)
@@ -37,6 +44,9 @@ export class TokenController {
   constructor(
     private readonly verify: VerifyCredentialsUseCase,
     private readonly issue: IssueRegistryTokenUseCase,
+    private readonly issueApi: IssueApiTokenUseCase,
+    private readonly issueRefresh: IssueRefreshTokenUseCase,
+    private readonly redeemRefresh: RedeemRefreshTokenUseCase,
     private readonly keys: SigningKeyCache,
   ) {}
 
@@ -65,7 +75,16 @@ export class TokenController {
 
   private async respond(request: TokenRequest, source: string): Promise<TokenResponse> {
     let principal: Principal = ANONYMOUS;
-    if (request.credentials) {
+    let refreshToken: string | undefined;
+    if (request.refreshToken !== undefined) {
+      const redeemed = await this.redeemRefresh.execute(
+        request.refreshToken,
+        request.clientId ?? '',
+      );
+      // RFC 6749 §5.2: an unknown, expired, revoked or foreign refresh token is invalid_grant.
+      if (!redeemed) throw TokenServiceError.oauth('invalid_grant', 'invalid refresh token');
+      principal = redeemed;
+    } else if (request.credentials) {
       const result = await this.verify.execute({
         ...request.credentials,
         source,
@@ -76,13 +95,26 @@ export class TokenController {
         throw TokenServiceError.docker(401, 'UNAUTHORIZED', 'invalid credentials');
       }
       principal = result.principal;
+      if (request.offline && request.clientId) {
+        refreshToken = await this.issueRefresh.execute(result.principal, request.clientId);
+      }
     }
-    const issued = await this.issue.execute(principal, request.requested);
+    let issued: { token: string; expiresIn: number; issuedAt: string };
+    if (request.service === API_TOKEN_SERVICE) {
+      // An API token names an account; there is none to name for an anonymous caller.
+      if (principal.kind === 'anonymous') {
+        throw TokenServiceError.docker(401, 'UNAUTHORIZED', 'credentials required');
+      }
+      issued = await this.issueApi.execute(principal);
+    } else {
+      issued = await this.issue.execute(principal, request.requested);
+    }
     return {
       token: issued.token,
       access_token: issued.token,
       expires_in: issued.expiresIn,
       issued_at: issued.issuedAt,
+      ...(refreshToken === undefined ? {} : { refresh_token: refreshToken }),
     };
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { LoginThrottle } from '../login-throttle';
 import { verifyPassword } from '../password-hash';
 import type { RobotPrincipal, UserPrincipal } from '../principal';
@@ -6,7 +6,9 @@ import { isRobotName } from '../robots/robot-name';
 import { robotIsActive, robotPrincipalOf } from '../robots/robot-principal';
 import { RobotRepository } from '../robots/robot.repository';
 import { hashSecret, sameDigest } from '../secret';
+import type { UserEntity } from '../user.entity';
 import { UserRepository } from '../user.repository';
+import { VerifiedCredentialCache } from '../verified-credential.cache';
 import { principalOf } from './actor';
 
 export interface VerifyCredentialsCommand {
@@ -33,7 +35,8 @@ const MAX_CREDENTIAL_LENGTH = 1024;
 /**
  * Checks a username with a password or CLI secret. Every attempt costs the same (one scrypt,
  * one SHA-256, constant-time comparisons) whether or not the user exists; repeated failures
- * lock the account name and the source address for a while (LoginThrottle).
+ * lock the account name and the source address for a while (LoginThrottle). Users' recent
+ * successes are remembered briefly (VerifiedCredentialCache) to spare the scrypt.
  */
 @Injectable()
 export class VerifyCredentialsUseCase {
@@ -41,6 +44,7 @@ export class VerifyCredentialsUseCase {
     private readonly users: UserRepository,
     private readonly throttle: LoginThrottle,
     private readonly robots: RobotRepository,
+    @Optional() private readonly verified: VerifiedCredentialCache = new VerifiedCredentialCache(),
   ) {}
 
   async execute(command: VerifyCredentialsCommand): Promise<VerifyCredentialsResult> {
@@ -53,6 +57,13 @@ export class VerifyCredentialsUseCase {
     if (command.allowCliSecret && isRobotName(username))
       return this.robot(username, plausible ? password : '', source);
     const user = plausible ? await this.users.findByUsername(username) : null;
+    const cacheKey = plausible
+      ? this.verified.keyOf(username, password, command.allowCliSecret ? 'cli' : 'password')
+      : undefined;
+    if (user && cacheKey && this.stillVerified(cacheKey, user)) {
+      this.throttle.recordSuccess(username);
+      return { outcome: 'verified', principal: principalOf(user) };
+    }
     const passwordOk = await verifyPassword(
       plausible ? password : '',
       user?.passwordHash ?? DUMMY_PASSWORD_HASH,
@@ -70,7 +81,26 @@ export class VerifyCredentialsUseCase {
       return { outcome: 'invalid' };
     }
     this.throttle.recordSuccess(username);
+    if (cacheKey) {
+      const byPassword = user.passwordHash !== null && passwordOk;
+      this.verified.set(cacheKey, {
+        userId: user.id,
+        via: byPassword ? 'password' : 'cli-secret',
+        storedHash: (byPassword ? user.passwordHash : user.cliSecretHash) ?? '',
+      });
+    }
     return { outcome: 'verified', principal: principalOf(user) };
+  }
+
+  /** A cached success for these credentials that still matches what the user has stored. */
+  private stillVerified(cacheKey: string, user: UserEntity): boolean {
+    const hit = this.verified.get(cacheKey);
+    if (!hit) return false;
+    const stored = hit.via === 'password' ? user.passwordHash : user.cliSecretHash;
+    if (hit.userId === user.id && stored !== null && sameDigest(stored, hit.storedHash))
+      return true;
+    this.verified.delete(cacheKey); // the password or secret changed since
+    return false;
   }
 
   /** A robot: one lookup, one SHA-256, one constant-time compare, found or not, active or not. */

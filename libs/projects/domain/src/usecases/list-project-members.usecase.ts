@@ -17,9 +17,10 @@ export class ListProjectMembersUseCase {
     actor: Principal,
     ref: ProjectRef,
     paging: Paging,
+    entityName?: string,
   ): Promise<{ members: ProjectMemberView[]; total: number }> {
     const project = await this.authorizer.require(actor, ref, 'member:read');
-    const page = await this.members.list(project.id, paging);
+    const page = await this.members.list(project.id, paging, entityName);
     return {
       members: await Promise.all(page.members.map((m) => viewMember(this.users, m))),
       total: page.total,

@@ -14,4 +14,12 @@ export class RepositoryEntity {
 
   @Column({ name: 'created_at', type: 'varchar', length: 32 })
   createdAt!: string;
+
+  /** Harbor's repository description; written only by the management API. */
+  @Column({ type: 'text', default: '' })
+  description!: string;
+
+  /** When the API last changed the repository itself; pushes are dated by their manifests. */
+  @Column({ name: 'updated_at', type: 'varchar', length: 32, nullable: true })
+  updatedAt!: string | null;
 }
