@@ -830,6 +830,7 @@ const V2: V2Endpoint[] = [
       body: f.pushed[sourceOf(t)].imageBody,
     }),
     ok: 201,
+    okIdor: 400,
     check: async (res, t) => {
       if (t === 'idor') await expectOciError(res, 'MANIFEST_BLOB_UNKNOWN');
     },

@@ -264,6 +264,30 @@ describe('Harbor repositories, artifacts, tags and search (registry + auth + api
     expect(byTag.digest).toBe(pushed.priv.index);
   });
 
+  it('counts pulls through /v2/ as the repository’s pull_count and the artifact’s pull_time', async () => {
+    const repoOf = async (): Promise<{ pull_count: number }> =>
+      json(await api('guest', 'GET', '/projects/pub/repositories/app'));
+    const before = (await repoOf()).pull_count;
+    for (let i = 0; i < 2; i++) {
+      const res = await v2('pub/app', 'GET', 'manifests/v1', {
+        headers: { accept: OCI_INDEX },
+      });
+      expect(res.status).toBe(200);
+    }
+    // The counters follow the registry's artifact.pulled events, a moment after the pulls.
+    for (let i = 0; i < 100 && (await repoOf()).pull_count < before + 2; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect((await repoOf()).pull_count).toBe(before + 2);
+    const artifact = await json<{ pull_time: string; push_time: string }>(
+      await api('guest', 'GET', `/projects/pub/repositories/app/artifacts/${pushed.pub.index}`),
+    );
+    expect(artifact.pull_time > artifact.push_time).toBe(true);
+    const other = await json<{ pull_count: number }>(
+      await api('sysadmin', 'GET', '/projects/other/repositories/app'),
+    );
+    expect(other.pull_count).toBe(0);
+  });
+
   it('adds and removes tags, seen by /v2 tags/list', async () => {
     const tags = async (): Promise<string[]> =>
       ((await (await v2('priv/app', 'GET', 'tags/list')).json()) as { tags: string[] }).tags;

@@ -4,7 +4,8 @@ export const ociErrorStatus = {
   BLOB_UPLOAD_INVALID: 400,
   BLOB_UPLOAD_UNKNOWN: 404,
   DIGEST_INVALID: 400,
-  MANIFEST_BLOB_UNKNOWN: 404,
+  // 400, as the distribution registry answers it: the manifest is the bad part of the request.
+  MANIFEST_BLOB_UNKNOWN: 400,
   MANIFEST_INVALID: 400,
   MANIFEST_UNKNOWN: 404,
   NAME_INVALID: 400,

@@ -63,6 +63,7 @@ interface RepositoryRow {
   artifact_count: number | string;
   pushed_at: string | null;
   updated_at: string | null;
+  pull_count: number | string | null;
 }
 
 interface ManifestRow {
@@ -75,6 +76,7 @@ interface ManifestRow {
   size: number | string;
   content: string;
   created_at: string;
+  pull_time: string | null;
 }
 
 const MANIFEST_SELECT = [
@@ -87,6 +89,7 @@ const MANIFEST_SELECT = [
   'm.size AS size',
   'm.content AS content',
   'm.created_at AS created_at',
+  'm.pull_time AS pull_time',
 ];
 
 const INDEX_MEDIA_TYPES = [
@@ -118,6 +121,26 @@ export class ArtifactStore {
     else qb.addOrderBy('r.repository_id', 'DESC');
     const rows = await qb.offset(paging.offset).limit(paging.limit).getRawMany<RepositoryRow>();
     return { repositories: rows.map(toRepositoryView), total: Number(counted?.n ?? 0) };
+  }
+
+  /**
+   * Counts one pull of `digest` in the repository named `repository` (full name) and moves the
+   * artifact's pull time forward to `at`, never back (events may arrive out of order). A
+   * repository or manifest deleted meanwhile is simply not there to update.
+   */
+  async recordPull(repository: string, digest: string, at: string): Promise<void> {
+    const p = (i: number): string => this.dataSource.driver.createParameter(`p${i}`, i);
+    await this.dataSource.transaction(async (em) => {
+      await em.query(`UPDATE "repository" SET pull_count = pull_count + 1 WHERE name = ${p(0)}`, [
+        repository,
+      ]);
+      await em.query(
+        `UPDATE "manifest" SET pull_time = ${p(0)} WHERE digest = ${p(1)} AND repository_id IN ` +
+          `(SELECT r.repository_id FROM "repository" r WHERE r.name = ${p(2)}) ` +
+          `AND (pull_time IS NULL OR pull_time < ${p(3)})`,
+        [at, digest, repository, at],
+      );
+    });
   }
 
   /** The repository of this full name, only if it belongs to the project. */
@@ -325,6 +348,7 @@ export class ArtifactStore {
         '(SELECT COUNT(*) FROM manifest c WHERE c.repository_id = r.repository_id) AS artifact_count',
         '(SELECT MAX(u.created_at) FROM manifest u WHERE u.repository_id = r.repository_id) AS pushed_at',
         'r.updated_at AS updated_at',
+        'r.pull_count AS pull_count',
       ])
       .from('repository', 'r');
   }
@@ -376,6 +400,7 @@ function toRepositoryView(r: RepositoryRow): RepositoryView {
     name: r.name,
     description: r.description ?? '',
     artifactCount: Number(r.artifact_count),
+    pullCount: Number(r.pull_count ?? 0),
     createdAt: r.created_at,
     // The later of the last push and the last change through the API (ISO times sort as text).
     updatedAt: [r.created_at, r.pushed_at, r.updated_at].reduce<string>(
@@ -396,5 +421,6 @@ function toArtifactView(r: ManifestRow): ArtifactView {
     size: Number(r.size),
     content: r.content,
     createdAt: r.created_at,
+    pullTime: r.pull_time,
   };
 }

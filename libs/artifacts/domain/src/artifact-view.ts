@@ -8,6 +8,8 @@ export interface RepositoryView {
   name: string;
   description: string;
   artifactCount: number;
+  /** Pulls of its artifacts, as counted from pull events. */
+  pullCount: number;
   createdAt: string;
   /** The latest push into the repository or change of its description, else its creation. */
   updatedAt: string;
@@ -25,6 +27,8 @@ export interface ArtifactView {
   size: number;
   content: string;
   createdAt: string;
+  /** The latest pull, from pull events; null if never pulled. */
+  pullTime: string | null;
 }
 
 export interface TagView {

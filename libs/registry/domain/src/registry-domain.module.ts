@@ -10,6 +10,7 @@ import { UploadSessionEntity } from './entities/upload-session.entity';
 import { Registry1764000002000 } from './migrations/1764000002000-registry';
 import { UploadChunkTokens1764000002001 } from './migrations/1764000002001-upload-chunk-tokens';
 import { RepositoryDescription1764000002002 } from './migrations/1764000002002-repository-description';
+import { PullStatistics1764000002003 } from './migrations/1764000002003-pull-statistics';
 import { BlobRepository } from './repositories/blob.repository';
 import { ManifestRepository } from './repositories/manifest.repository';
 import { RepositoryRepository } from './repositories/repository.repository';
@@ -49,6 +50,7 @@ export const registryDatabaseParts: DataSourceParts = {
     Registry1764000002000,
     UploadChunkTokens1764000002001,
     RepositoryDescription1764000002002,
+    PullStatistics1764000002003,
   ],
 };
 

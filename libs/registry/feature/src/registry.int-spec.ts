@@ -838,7 +838,7 @@ describe.each([sqliteFilesystem(), postgresS3()])('OCI distribution API ($name)'
             headers: { 'Content-Type': OCI_MANIFEST },
             body: manifestOf({}),
           }),
-        status: 404,
+        status: 400,
         code: 'MANIFEST_BLOB_UNKNOWN',
       },
       {

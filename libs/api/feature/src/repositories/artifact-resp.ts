@@ -68,7 +68,7 @@ export function toRepositoryResp(r: RepositoryView): RepositoryResp {
     name: r.name,
     description: r.description,
     artifact_count: r.artifactCount,
-    pull_count: 0,
+    pull_count: r.pullCount,
     creation_time: r.createdAt,
     update_time: r.updatedAt,
   };
@@ -105,7 +105,7 @@ export function toArtifactResp(
     digest: a.digest,
     size: a.size,
     push_time: a.createdAt,
-    pull_time: NEVER,
+    pull_time: a.pullTime ?? NEVER,
     extra_attrs: {},
     annotations: a.annotations,
     references: indexChildren(a).map((c) => ({

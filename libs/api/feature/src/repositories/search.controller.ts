@@ -63,7 +63,7 @@ export class SearchController {
           project_name: project.name,
           project_public: project.isPublic,
           repository_name: r.name,
-          pull_count: 0,
+          pull_count: r.pullCount,
           artifact_count: r.artifactCount,
         };
       }),

@@ -35,4 +35,8 @@ export class ManifestEntity {
 
   @Column({ name: 'created_at', type: 'varchar', length: 32 })
   createdAt!: string;
+
+  /** The latest pull, from `artifact.pulled` events (kept by the API; the registry never reads it). */
+  @Column({ name: 'pull_time', type: 'varchar', length: 32, nullable: true })
+  pullTime?: string | null;
 }

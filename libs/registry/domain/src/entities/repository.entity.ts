@@ -22,4 +22,8 @@ export class RepositoryEntity {
   /** When the API last changed the repository itself; pushes are dated by their manifests. */
   @Column({ name: 'updated_at', type: 'varchar', length: 32, nullable: true })
   updatedAt!: string | null;
+
+  /** Pulls of its manifests, counted from `artifact.pulled` events by the management API. */
+  @Column({ name: 'pull_count', type: 'integer', default: 0 })
+  pullCount?: number;
 }
