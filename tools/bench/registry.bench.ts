@@ -10,8 +10,8 @@
 //   - monolithic blob push (POST + PUT ?digest=) of 200 x 1 MiB, one 100 MiB and 1 GiB blobs
 //   - chunked push of 1 GiB in 10 MiB PATCH chunks
 //   - pull of a 1 GiB blob
-//   (each blob step three times, with different blobs, alternating between targets, reporting
-//   each target's median)
+//   (each push step three times with different blobs, the pull seven times, alternating between
+//   targets, reporting each target's median)
 //   - manifest GET and HEAD by tag, 32 workers for a fixed time (vegeta -rate=0 -max-workers=32)
 //   - the tag list of a repository with 10,000 tags
 //   - token issue rate (Berth only): GET /service/token with Basic auth, 32 workers, for the admin
@@ -64,6 +64,8 @@ const cfg = {
   tagListRuns: quick ? 3 : 10,
   /** Runs of each blob step; the median is reported (one run swings with the machine). */
   blobRuns: quick ? 1 : 3,
+  /** Pulls are short and swing most: more runs. */
+  pullRuns: quick ? 1 : 7,
   workers: 32,
 };
 
@@ -569,7 +571,7 @@ async function benchAll(targets: Target[], tmp: string): Promise<void> {
     mbps(cfg.largeSize),
     { prepare: (i) => void blobDigest(seedsOf(4, i)[0], cfg.largeSize), rssWindow: 'chunked push' },
   );
-  const pull = `pull ${cfg.largeSize / MiB} MiB blob${runsNote(cfg.blobRuns)}`;
+  const pull = `pull ${cfg.largeSize / MiB} MiB blob${runsNote(cfg.pullRuns)}`;
   if (selected(pull)) {
     // The pulled blob is pushed outside the measurement (again, when the push step ran).
     const seed = 5 * 10_000;
@@ -578,7 +580,7 @@ async function benchAll(targets: Target[], tmp: string): Promise<void> {
     const digest = blobDigest(seed, cfg.largeSize);
     await timedStep(
       pull,
-      cfg.blobRuns,
+      cfg.pullRuns,
       async (t) => {
         const bytes = await t.client.pull(LARGE_REPO, digest);
         if (bytes !== cfg.largeSize)
@@ -770,7 +772,7 @@ async function createRobot(t: Target, name: string): Promise<{ name: string; sec
   );
   const r = await request(
     'POST',
-    `${t.reg.url}/api/v2.0/robots`,
+    `${t.reg.apiUrl ?? t.reg.url}/api/v2.0/robots`,
     { ...adminBasic(t), 'content-type': 'application/json' },
     body,
   );
@@ -784,7 +786,7 @@ async function createPublicProject(t: Target, name: string): Promise<void> {
   const body = Buffer.from(JSON.stringify({ project_name: name, metadata: { public: 'true' } }));
   const r = await request(
     'POST',
-    `${t.reg.url}/api/v2.0/projects`,
+    `${t.reg.apiUrl ?? t.reg.url}/api/v2.0/projects`,
     { ...adminBasic(t), 'content-type': 'application/json' },
     body,
   );

@@ -19,6 +19,8 @@ export interface RegistryInstance extends RegistryEndpoint {
   output(): string;
   /** Stops the process group and removes temporary data. Safe to call twice. */
   stop(): Promise<void>;
+  /** Berth: where /api/v2.0 is served (the one process, or the api app at base port + 2). */
+  apiUrl?: string;
 }
 
 export type BerthMode = 'all-in-one' | 'distributed';
@@ -161,6 +163,7 @@ export async function startBerth(
   return {
     name: `berth ${mode}`,
     url,
+    apiUrl: mode === 'all-in-one' ? url : `http://127.0.0.1:${port + 2}`,
     registryHost: `127.0.0.1:${port}`,
     username: 'admin',
     password,

@@ -10,6 +10,8 @@ import { Readable } from 'node:stream';
 const STREAM_READ_BYTES = 256 * 1024;
 /** Read size when the blob is sent to an HTTP response from recycled buffers. */
 const PUMP_READ_BYTES = 1024 * 1024;
+/** Chunks written to the socket and not yet flushed, per response. */
+const PUMP_WRITES_IN_FLIGHT = 2;
 /** Spare pump buffers kept between responses: at most this many bytes stay allocated idle. */
 const POOL_IDLE_BYTES = 8 * PUMP_READ_BYTES;
 
@@ -104,20 +106,38 @@ export class FileBlobReadable extends Readable {
   }
 
   private async pump(res: ServerResponse): Promise<void> {
+    // Two chunks handed to the socket at once, so it never runs dry between a write finishing
+    // and the next one arriving; a third is being read meanwhile.
+    let inFlight = 0;
+    let closed = false;
+    let wake: (() => void) | undefined;
+    const onClose = (): void => {
+      closed = true;
+      wake?.();
+    };
+    res.on('close', onClose);
     let next: Promise<PumpChunk> | undefined = this.remaining > 0 ? this.readPooled() : undefined;
     try {
       while (next) {
         const chunk: PumpChunk = await next;
         next = undefined;
-        if (this.destroyed || res.destroyed) {
+        if (this.destroyed || closed) {
           givePumpBuffer(chunk.buf);
           return;
         }
         if (this.remaining > 0) next = this.readPooled();
+        inFlight++;
         // The socket holds the buffer until the write callback; only then is it reused.
-        if (!res.write(chunk.view, () => givePumpBuffer(chunk.buf))) await drained(res);
+        res.write(chunk.view, () => {
+          inFlight--;
+          givePumpBuffer(chunk.buf);
+          wake?.();
+        });
+        while (inFlight >= PUMP_WRITES_IN_FLIGHT && !closed)
+          await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
       }
-      if (this.destroyed || res.destroyed) return;
+      if (this.destroyed || closed) return;
       res.end();
       // Ends the stream the usual way ('end', then autoDestroy closes the file).
       this.push(null);
@@ -125,6 +145,7 @@ export class FileBlobReadable extends Readable {
     } catch (e) {
       if (!this.destroyed) this.destroy(e as Error);
     } finally {
+      res.off('close', onClose);
       // A read started ahead and no longer wanted: its buffer goes back once it settles.
       next?.then(
         (chunk) => givePumpBuffer(chunk.buf),
@@ -132,16 +153,4 @@ export class FileBlobReadable extends Readable {
       );
     }
   }
-}
-
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
