@@ -46,6 +46,18 @@ describe('VerifiedCredentialCache in VerifyCredentialsUseCase', () => {
     expect(scrypt).toHaveBeenCalledTimes(3);
   });
 
+  it('runs one scrypt for identical checks arriving together', async () => {
+    const { check, alice } = await setup();
+    await hashPassword('warm-up');
+    scrypt.mockClear();
+    const results = await Promise.all(Array.from({ length: 8 }, () => check(PASSWORD)));
+    expect(results).toEqual(Array(8).fill({ outcome: 'verified', principal: alice }));
+    expect(scrypt).toHaveBeenCalledTimes(1);
+    const wrong = await Promise.all(Array.from({ length: 4 }, () => check('Wr0ng-password')));
+    expect(wrong).toEqual(Array(4).fill({ outcome: 'invalid' }));
+    expect(scrypt).toHaveBeenCalledTimes(2);
+  });
+
   it('forgets a success after two minutes', async () => {
     const { check } = await setup();
     await check(PASSWORD);

@@ -40,6 +40,9 @@ const MAX_CREDENTIAL_LENGTH = 1024;
  */
 @Injectable()
 export class VerifyCredentialsUseCase {
+  /** Password checks in progress, by cache key and stored hash. */
+  private readonly running = new Map<string, Promise<boolean>>();
+
   constructor(
     private readonly users: UserRepository,
     private readonly throttle: LoginThrottle,
@@ -64,7 +67,8 @@ export class VerifyCredentialsUseCase {
       this.throttle.recordSuccess(username);
       return { outcome: 'verified', principal: principalOf(user) };
     }
-    const passwordOk = await verifyPassword(
+    const passwordOk = await this.checkPassword(
+      cacheKey,
       plausible ? password : '',
       user?.passwordHash ?? DUMMY_PASSWORD_HASH,
     );
@@ -90,6 +94,25 @@ export class VerifyCredentialsUseCase {
       });
     }
     return { outcome: 'verified', principal: principalOf(user) };
+  }
+
+  /**
+   * One scrypt for identical checks running at once (32 clients sending the same Basic
+   * credentials would otherwise run 32 scrypts of 32 MiB each); later ones hit the cache.
+   */
+  private checkPassword(
+    cacheKey: string | undefined,
+    password: string,
+    hash: string,
+  ): Promise<boolean> {
+    if (!cacheKey) return verifyPassword(password, hash);
+    const key = `${cacheKey}\0${hash}`;
+    let running = this.running.get(key);
+    if (!running) {
+      running = verifyPassword(password, hash).finally(() => this.running.delete(key));
+      this.running.set(key, running);
+    }
+    return running;
   }
 
   /** A cached success for these credentials that still matches what the user has stored. */
