@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateUserUseCase, type UserPrincipal } from '@berth/identity/domain';
 import type { RunningService } from '@berth/platform/runtime';
+import { DataSource } from 'typeorm';
 import { startTestBerth } from './testing/test-berth';
 
 const ADMIN_PASSWORD = 'correct-horse-battery';
@@ -337,6 +338,29 @@ describe('Harbor repositories, artifacts, tags and search (registry + auth + api
         .status,
     ).toBe(200);
     expect(await tags()).toEqual(['v1']);
+    // Each change went out as an event with the change, naming the tag, digest and operator.
+    const events = (
+      (await service.app
+        .get(DataSource)
+        .query(
+          "SELECT type, payload FROM outbox_event WHERE type LIKE 'tag.%' ORDER BY seq",
+        )) as Array<{ type: string; payload: string }>
+    ).map((e) => ({ type: e.type, data: (JSON.parse(e.payload) as { data: unknown }).data }));
+    expect(events).toEqual([
+      {
+        type: 'tag.created',
+        data: expect.objectContaining({
+          repository: 'priv/app',
+          digest: pushed.priv.images[0],
+          tag: 'amd',
+          operator: 'r-dev',
+        }),
+      },
+      {
+        type: 'tag.deleted',
+        data: expect.objectContaining({ repository: 'priv/app', tag: 'amd', operator: 'r-ma' }),
+      },
+    ]);
   });
 
   it('deletes an artifact; /v2 then answers MANIFEST_UNKNOWN', async () => {

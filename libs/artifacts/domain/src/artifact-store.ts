@@ -52,6 +52,12 @@ export const ARTIFACT_LIST_COLUMNS: ListColumns = {
   },
 };
 
+/** Pulls gathered over a moment: per repository a count, per artifact the latest pull. */
+export interface PullTally {
+  repositories: Map<string, number>;
+  artifacts: Map<string, { repository: string; digest: string; at: string }>;
+}
+
 export type ArtifactReference = { kind: 'digest'; digest: string } | { kind: 'tag'; tag: string };
 
 interface RepositoryRow {
@@ -124,22 +130,26 @@ export class ArtifactStore {
   }
 
   /**
-   * Counts one pull of `digest` in the repository named `repository` (full name) and moves the
-   * artifact's pull time forward to `at`, never back (events may arrive out of order). A
-   * repository or manifest deleted meanwhile is simply not there to update.
+   * Adds pulls to repositories' counts and moves artifacts' pull times forward, never back
+   * (events may arrive out of order), in one transaction. A repository or manifest deleted
+   * meanwhile is simply not there to update.
    */
-  async recordPull(repository: string, digest: string, at: string): Promise<void> {
+  async recordPulls(pulls: PullTally): Promise<void> {
+    if (pulls.repositories.size === 0 && pulls.artifacts.size === 0) return;
     const p = (i: number): string => this.dataSource.driver.createParameter(`p${i}`, i);
     await this.dataSource.transaction(async (em) => {
-      await em.query(`UPDATE "repository" SET pull_count = pull_count + 1 WHERE name = ${p(0)}`, [
-        repository,
-      ]);
-      await em.query(
-        `UPDATE "manifest" SET pull_time = ${p(0)} WHERE digest = ${p(1)} AND repository_id IN ` +
-          `(SELECT r.repository_id FROM "repository" r WHERE r.name = ${p(2)}) ` +
-          `AND (pull_time IS NULL OR pull_time < ${p(3)})`,
-        [at, digest, repository, at],
-      );
+      for (const [repository, count] of pulls.repositories)
+        await em.query(
+          `UPDATE "repository" SET pull_count = pull_count + ${p(0)} WHERE name = ${p(1)}`,
+          [count, repository],
+        );
+      for (const { repository, digest, at } of pulls.artifacts.values())
+        await em.query(
+          `UPDATE "manifest" SET pull_time = ${p(0)} WHERE digest = ${p(1)} AND repository_id IN ` +
+            `(SELECT r.repository_id FROM "repository" r WHERE r.name = ${p(2)}) ` +
+            `AND (pull_time IS NULL OR pull_time < ${p(3)})`,
+          [at, digest, repository, at],
+        );
     });
   }
 
@@ -287,30 +297,49 @@ export class ArtifactStore {
   }
 
   /** Adds the tag to the artifact; false when the repository already has a tag of that name. */
-  async createTag(artifact: ArtifactView, name: string): Promise<boolean> {
-    if ((await this.tagHolder(artifact.repositoryId, name)) !== undefined) return false;
+  async createTag(
+    repositoryName: string,
+    artifact: ArtifactView,
+    name: string,
+    operator?: string,
+  ): Promise<boolean> {
+    if ((await this.tagHolder(this.dataSource.manager, artifact.repositoryId, name)) !== undefined)
+      return false;
     const p = (i: number): string => this.dataSource.driver.createParameter(`p${i}`, i);
-    await this.dataSource.query(
-      `INSERT INTO "tag" (repository_id, name, manifest_id, updated_at) VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}) ON CONFLICT DO NOTHING`,
-      [artifact.repositoryId, name, artifact.id, new Date().toISOString()],
-    );
-    // A concurrent push may have taken the name between the check and the insert.
-    return (await this.tagHolder(artifact.repositoryId, name)) === artifact.id;
+    return this.dataSource.transaction(async (em) => {
+      await em.query(
+        `INSERT INTO "tag" (repository_id, name, manifest_id, updated_at) VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}) ON CONFLICT DO NOTHING`,
+        [artifact.repositoryId, name, artifact.id, new Date().toISOString()],
+      );
+      // A concurrent push may have taken the name between the check and the insert.
+      if ((await this.tagHolder(em, artifact.repositoryId, name)) !== artifact.id) return false;
+      await this.announceTag(em, 'tag.created', repositoryName, artifact, name, operator);
+      return true;
+    });
   }
 
   /** Removes the tag from this artifact only; false when the artifact has no such tag. */
-  async deleteTag(artifact: ArtifactView, name: string): Promise<boolean> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .delete()
-      .from('tag')
-      .where('repository_id = :r AND name = :name AND manifest_id = :m', {
-        r: artifact.repositoryId,
-        name,
-        m: artifact.id,
-      })
-      .execute();
-    return (result.affected ?? 0) > 0;
+  async deleteTag(
+    repositoryName: string,
+    artifact: ArtifactView,
+    name: string,
+    operator?: string,
+  ): Promise<boolean> {
+    return this.dataSource.transaction(async (em) => {
+      const result = await em
+        .createQueryBuilder()
+        .delete()
+        .from('tag')
+        .where('repository_id = :r AND name = :name AND manifest_id = :m', {
+          r: artifact.repositoryId,
+          name,
+          m: artifact.id,
+        })
+        .execute();
+      if ((result.affected ?? 0) === 0) return false;
+      await this.announceTag(em, 'tag.deleted', repositoryName, artifact, name, operator);
+      return true;
+    });
   }
 
   /** Deletes the manifest and its tags, announcing `artifact.deleted` in the same transaction. */
@@ -326,8 +355,12 @@ export class ArtifactStore {
     });
   }
 
-  private async tagHolder(repositoryId: number, name: string): Promise<number | undefined> {
-    const row = (await this.dataSource
+  private async tagHolder(
+    em: EntityManager,
+    repositoryId: number,
+    name: string,
+  ): Promise<number | undefined> {
+    const row = (await em
       .createQueryBuilder()
       .select('t.manifest_id', 'manifest_id')
       .from('tag', 't')
@@ -366,6 +399,32 @@ export class ArtifactStore {
     await em.query(
       `DELETE FROM "${table}" WHERE ${column} = ${this.dataSource.driver.createParameter('v', 0)}`,
       [value],
+    );
+  }
+
+  /** `tag.created` or `tag.deleted`, in the transaction that changed the tag. */
+  private async announceTag(
+    em: EntityManager,
+    type: 'tag.created' | 'tag.deleted',
+    repository: string,
+    artifact: ArtifactView,
+    tag: string,
+    operator: string | undefined,
+  ): Promise<void> {
+    await this.outbox.append(
+      em,
+      createEvent(
+        type,
+        {
+          project: repository.split('/', 1)[0],
+          repository,
+          digest: artifact.digest,
+          mediaType: artifact.mediaType,
+          tag,
+          ...(operator === undefined ? {} : { operator }),
+        },
+        API_EVENT_SOURCE,
+      ),
     );
   }
 

@@ -228,7 +228,7 @@ export class RepositoriesController {
     @Req() req: FastifyRequest,
   ): Promise<void> {
     const caller = await callerOf(this.authenticator, req);
-    const { artifact } = await this.scope.artifact(
+    const { repository, artifact } = await this.scope.artifact(
       caller,
       projectName,
       repositoryName,
@@ -237,7 +237,7 @@ export class RepositoriesController {
     );
     const name = objectBody(body).name;
     if (typeof name !== 'string' || !isValidTag(name)) throw badRequest('invalid tag name');
-    if (!(await this.store.createTag(artifact, name)))
+    if (!(await this.store.createTag(repository.name, artifact, name, operatorOf(caller))))
       throw conflict(`the tag ${name} already exists in the repository`);
   }
 
@@ -250,14 +250,14 @@ export class RepositoriesController {
     @Req() req: FastifyRequest,
   ): Promise<void> {
     const caller = await callerOf(this.authenticator, req);
-    const { artifact } = await this.scope.artifact(
+    const { repository, artifact } = await this.scope.artifact(
       caller,
       projectName,
       repositoryName,
       reference,
       'tag:delete',
     );
-    if (!(await this.store.deleteTag(artifact, tagName)))
+    if (!(await this.store.deleteTag(repository.name, artifact, tagName, operatorOf(caller))))
       throw notFound(`tag ${tagName.slice(0, 128)} not found on the artifact`);
   }
 

@@ -12,3 +12,8 @@ const artifactRef = {
 export const artifactPushedV1 = z.object({ ...artifactRef, size: z.number().int().nonnegative() });
 export const artifactPulledV1 = z.object(artifactRef);
 export const artifactDeletedV1 = z.object(artifactRef);
+
+/** A tag added to or removed from an artifact by itself (through the management API). */
+const tagRef = { ...artifactRef, tag: z.string().min(1) };
+export const tagCreatedV1 = z.object(tagRef);
+export const tagDeletedV1 = z.object(tagRef);
