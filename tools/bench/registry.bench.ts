@@ -21,7 +21,7 @@
 //     with an anonymous token, runs alternating, and the ratio of the two
 // and prints one table: each figure for every target, the ratio Berth/distribution, and the
 // RSS of each target's processes (VmRSS summed over the process group, sampled every 100 ms):
-// the idle baseline after start and a warm-up (one small push and pull), the peak over the whole run, and the peak growth over the
+// the idle baseline after start and a warm-up (a 64 MiB push, chunked push and pull), the peak over the whole run, and the peak growth over the
 // baseline while 1 GiB blobs are pushed (monolithic, chunked) and pulled, for each. Berth needs a bearer token
 // from its token service (GET <realm>?service=...&scope=repository:<repo>:pull,push with Basic
 // admin credentials, found through the /v2/ challenge). --quick shrinks sizes and counts for a
@@ -355,14 +355,16 @@ class RssSampler {
 }
 
 /**
- * One blob pushed whole and in chunks, and pulled, before the idle baseline is taken: a process's
- * first requests compile and cache code paths (Berth's heap grows ~30 MiB on its first upload,
- * once), which is start-up cost, not memory held for streaming.
+ * A 64 MiB blob pushed whole and in chunks, and pulled, before the idle baseline is taken: a
+ * process's first requests compile and cache code paths (Berth's heap grows ~30 MiB on its first
+ * upload, once) and fill its buffer pools, which is the steady state of a server that has served
+ * anything, not memory held for streaming.
  */
 async function warmUp(t: Target): Promise<void> {
   const seed = 9 * 10_000;
-  const digest = await t.client.pushMonolithic(SMALL_REPO, seed, MiB);
-  await t.client.pushChunked(CHUNKED_REPO, seed + 1, 2 * MiB, MiB);
+  const size = Math.min(64 * MiB, cfg.largeSize);
+  const digest = await t.client.pushMonolithic(SMALL_REPO, seed, size);
+  await t.client.pushChunked(CHUNKED_REPO, seed + 1, size, cfg.chunkSize);
   await t.client.pull(SMALL_REPO, digest);
 }
 
