@@ -630,8 +630,6 @@ async function benchAll(targets: Target[], tmp: string): Promise<void> {
       if (!realm) return; // no token service (distribution): no row
       // Repeated Basic auth, as docker sends it: the admin's first request pays a scrypt, the
       // rest hit the verification cache (VerifiedCredentialCache); a robot's secret is a SHA-256.
-      const basic = (user: string, pass: string): string =>
-        `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
       const robot = await createRobot(t, 'bench-token');
       const url = `${realm}?service=berth-registry&scope=${encodeURIComponent('repository:library/bench-manifest:pull')}`;
       const callers = [
@@ -752,8 +750,10 @@ async function tokenRealm(t: Target): Promise<string | undefined> {
   return /^Bearer\s.*realm="([^"]+)"/i.exec(String(r.headers['www-authenticate'] ?? ''))?.[1];
 }
 
+const basic = (user: string, pass: string): string =>
+  `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 const adminBasic = (t: Target): Record<string, string> => ({
-  authorization: `Basic ${Buffer.from(`${t.reg.username}:${t.reg.password}`).toString('base64')}`,
+  authorization: basic(t.reg.username ?? '', t.reg.password ?? ''),
 });
 
 /** A system robot that may pull from every project, through the Harbor API. */

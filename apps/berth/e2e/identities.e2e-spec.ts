@@ -109,8 +109,7 @@ describe.each(modes)('identities: %s', (mode) => {
     berth = await startBerth(mode);
     host = berth.registryHost;
     admin = { username: berth.username ?? 'admin', password: berth.password ?? '' };
-    const port = Number(new URL(berth.url).port);
-    apiUrl = mode === 'all-in-one' ? berth.url : `http://127.0.0.1:${port + 2}`;
+    apiUrl = berth.apiUrl ?? berth.url;
 
     await api('POST', '/projects', { project_name: 'team', metadata: { public: 'false' } });
     await api('POST', '/projects', { project_name: 'pub', metadata: { public: 'true' } });

@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { bufferPool } from './buffer-pool';
 
 /**
  * Read size for ordinary consumers. Each of their reads needs a fresh buffer (the consumer may
@@ -8,21 +9,8 @@ import { Readable } from 'node:stream';
  * while gigabytes stream.
  */
 const STREAM_READ_BYTES = 256 * 1024;
-/** Read size when the blob is sent to an HTTP response from recycled buffers. */
-const PUMP_READ_BYTES = 1024 * 1024;
 /** Chunks written to the socket and not yet flushed, per response. */
 const PUMP_WRITES_IN_FLIGHT = 2;
-/** Spare pump buffers kept between responses: at most this many bytes stay allocated idle. */
-const POOL_IDLE_BYTES = 8 * PUMP_READ_BYTES;
-
-/** Pump buffers handed back once the socket is done with them. */
-const sparePumpBuffers: Buffer[] = [];
-function takePumpBuffer(): Buffer {
-  return sparePumpBuffers.pop() ?? Buffer.allocUnsafeSlow(PUMP_READ_BYTES);
-}
-function givePumpBuffer(buf: Buffer): void {
-  if (sparePumpBuffers.length * PUMP_READ_BYTES < POOL_IDLE_BYTES) sparePumpBuffers.push(buf);
-}
 
 interface PumpChunk {
   buf: Buffer;
@@ -95,11 +83,11 @@ export class FileBlobReadable extends Readable {
   }
 
   private readPooled(): Promise<PumpChunk> {
-    const buf = takePumpBuffer();
+    const buf = bufferPool.take();
     return this.readAt(buf).then(
       (view) => ({ buf, view }),
       (e: unknown) => {
-        givePumpBuffer(buf);
+        bufferPool.give(buf);
         throw e;
       },
     );
@@ -122,7 +110,7 @@ export class FileBlobReadable extends Readable {
         const chunk: PumpChunk = await next;
         next = undefined;
         if (this.destroyed || closed) {
-          givePumpBuffer(chunk.buf);
+          bufferPool.give(chunk.buf);
           return;
         }
         if (this.remaining > 0) next = this.readPooled();
@@ -130,7 +118,7 @@ export class FileBlobReadable extends Readable {
         // The socket holds the buffer until the write callback; only then is it reused.
         res.write(chunk.view, () => {
           inFlight--;
-          givePumpBuffer(chunk.buf);
+          bufferPool.give(chunk.buf);
           wake?.();
         });
         while (inFlight >= PUMP_WRITES_IN_FLIGHT && !closed)
@@ -148,7 +136,7 @@ export class FileBlobReadable extends Readable {
       res.off('close', onClose);
       // A read started ahead and no longer wanted: its buffer goes back once it settles.
       next?.then(
-        (chunk) => givePumpBuffer(chunk.buf),
+        (chunk) => bufferPool.give(chunk.buf),
         () => undefined,
       );
     }

@@ -1,5 +1,6 @@
 import { finished, type Readable } from 'node:stream';
 import type { ChunkObserver } from '../blob-store.port';
+import { bufferPool, POOLED_BUFFER_BYTES } from './buffer-pool';
 
 export interface StreamIntoOptions {
   /** Writes chunks, in order; resolves when they may be dropped. One call runs at a time. */
@@ -17,15 +18,6 @@ export interface StreamIntoOptions {
    */
   coalesce?: boolean;
 }
-
-/** Slab size for `coalesce`, and how many spare slabs are kept between uploads. */
-const SLAB_BYTES = 1024 * 1024;
-const MAX_SPARE_SLABS = 16;
-const spareSlabs: Buffer[] = [];
-const takeSlab = (): Buffer => spareSlabs.pop() ?? Buffer.allocUnsafeSlow(SLAB_BYTES);
-const giveSlabs = (slabs: Buffer[]): void => {
-  for (const slab of slabs) if (spareSlabs.length < MAX_SPARE_SLABS) spareSlabs.push(slab);
-};
 
 /**
  * Moves a stream into storage with as little per-chunk work as possible: chunks arriving while a
@@ -76,7 +68,7 @@ export function streamInto(source: Readable, opts: StreamIntoOptions): Promise<n
     const copyIn = (chunk: Buffer): void => {
       for (let off = 0; off < chunk.length;) {
         if (!slab) {
-          slab = takeSlab();
+          slab = bufferPool.take();
           held.push(slab);
           slabStart = slabFill = 0;
         }
@@ -113,7 +105,7 @@ export function streamInto(source: Readable, opts: StreamIntoOptions): Promise<n
       run.then(
         () => {
           running = undefined;
-          giveSlabs(slabs);
+          for (const used of slabs) bufferPool.give(used);
           staged += bytes;
           flush();
         },
@@ -131,7 +123,7 @@ export function streamInto(source: Readable, opts: StreamIntoOptions): Promise<n
       } catch (e) {
         return fail(e);
       }
-      if (opts.coalesce && chunk.length < SLAB_BYTES) copyIn(chunk);
+      if (opts.coalesce && chunk.length < POOLED_BUFFER_BYTES) copyIn(chunk);
       else {
         closeSlab();
         queue.push(chunk);
