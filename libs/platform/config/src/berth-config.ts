@@ -39,6 +39,19 @@ export interface BerthConfig {
   database: DatabaseSettings;
   storage: StorageSettings;
   messaging: MessagingSettings;
+  notifications: NotificationSettings;
+}
+
+/** Webhook deliveries and audit forwarding. */
+export interface NotificationSettings {
+  /** Webhook targets on loopback, link-local and private addresses are allowed (tests, labs). */
+  webhookAllowPrivate: boolean;
+  /** Bound on one delivery attempt, connect to last byte. */
+  webhookTimeoutMs: number;
+  /** Attempts per delivery before it is marked failed. */
+  webhookMaxAttempts: number;
+  /** PEM bundle trusted for `tls://` audit forwarding, beside the system's CAs. */
+  auditForwardCaFile?: string;
 }
 
 export class ConfigError extends Error {
@@ -120,6 +133,12 @@ function toBerthConfig(c: RawConfig): BerthConfig {
     messaging: c.NATS_URL
       ? { kind: 'jetstream', url: c.NATS_URL, ...messaging }
       : { kind: 'in-process', ...messaging },
+    notifications: {
+      webhookAllowPrivate: c.BERTH_WEBHOOK_ALLOW_PRIVATE,
+      webhookTimeoutMs: c.BERTH_WEBHOOK_TIMEOUT_SECONDS * 1000,
+      webhookMaxAttempts: c.BERTH_WEBHOOK_MAX_ATTEMPTS,
+      auditForwardCaFile: c.BERTH_AUDIT_FORWARD_CA_FILE,
+    },
   };
 }
 

@@ -40,6 +40,10 @@ export const configSchema = z
     S3_SECRET_KEY: z.string().min(1).optional(),
     S3_PART_SIZE_MB: z.coerce.number().int().min(5).max(5120).default(16),
     S3_PRESIGNED_REDIRECT: bool.default(false),
+    BERTH_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+    BERTH_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+    BERTH_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+    BERTH_AUDIT_FORWARD_CA_FILE: z.string().min(1).optional(),
   })
   .superRefine((c, ctx) => {
     if (c.S3_ENDPOINT && (!c.S3_ACCESS_KEY || !c.S3_SECRET_KEY)) {

@@ -7,6 +7,7 @@ const artifactRef = {
   mediaType: z.string().min(1),
   tag: z.string().optional(),
   operator: z.string().optional(),
+  sourceAddress: z.string().max(64).optional(),
 };
 
 export const artifactPushedV1 = z.object({ ...artifactRef, size: z.number().int().nonnegative() });

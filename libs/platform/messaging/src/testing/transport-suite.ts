@@ -155,6 +155,11 @@ export function transportSuite(options: TransportSuiteOptions): void {
         database: t.database,
         storage: { kind: 'filesystem', root: '/nonexistent' },
         messaging: t.messaging,
+        notifications: {
+          webhookAllowPrivate: false,
+          webhookTimeoutMs: 1000,
+          webhookMaxAttempts: 1,
+        },
       };
       @Module({
         imports: [
