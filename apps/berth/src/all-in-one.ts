@@ -2,6 +2,7 @@ import type { ServiceDefinition } from '@berth/platform/runtime';
 import { ApiFeatureModule } from '@berth/api/feature';
 import { AuthFeatureModule, authDatabaseParts } from '@berth/auth/feature';
 import { identityDatabaseParts } from '@berth/identity/domain';
+import { notificationsDatabaseParts } from '@berth/notifications/domain';
 import { NotifierFeatureModule } from '@berth/notifier/feature';
 import { PortalFeatureModule } from '@berth/portal/feature';
 import { projectsDatabaseParts } from '@berth/projects/domain';
@@ -29,5 +30,6 @@ export const allInOne: ServiceDefinition = {
     identityDatabaseParts,
     projectsDatabaseParts,
     registryDatabaseParts,
+    notificationsDatabaseParts,
   ],
 };

@@ -1,0 +1,301 @@
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client as PgClient } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  OCI_CONFIG,
+  OCI_LAYER_GZIP,
+  OCI_MANIFEST,
+  PrivateNats,
+  RegistryHttp,
+  ensureDependencies,
+  freePort,
+  freePortRange,
+  sha256,
+  spawnProcess,
+  waitFor,
+  waitForExit,
+  workspaceRoot,
+  type SpawnedProcess,
+} from '@berth/platform/testing';
+
+const PUSHES = 1000;
+const PARALLEL = 8;
+const APPS = ['registry', 'auth', 'api', 'notifier'] as const;
+type App = (typeof APPS)[number];
+
+interface Delivery {
+  policy: string;
+  key: string;
+  contentType: string;
+  body: string;
+}
+
+/** A webhook receiver that answers 500 to the first attempt of about one delivery in 25. */
+async function startReceiver(): Promise<{
+  url: string;
+  deliveries: Delivery[];
+  close(): Promise<void>;
+}> {
+  const deliveries: Delivery[] = [];
+  const refusedOnce = new Set<string>();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const key = String(req.headers['idempotency-key'] ?? '');
+      const policy = String(req.headers['x-berth-webhook-policy'] ?? '');
+      const pair = `${policy}/${key}`;
+      if (crypto.createHash('sha1').update(pair).digest()[0] < 10 && !refusedOnce.has(pair)) {
+        refusedOnce.add(pair);
+        res.writeHead(500).end('try again');
+        return;
+      }
+      deliveries.push({
+        policy,
+        key,
+        contentType: String(req.headers['content-type'] ?? ''),
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
+      res.writeHead(200).end('ok');
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    deliveries,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * Nothing lost, with real PostgreSQL and NATS JetStream: 1,000 pushes while NATS is stopped for
+ * part of the run and the notifier is SIGKILLed once. Afterwards every push reached every policy
+ * exactly once (after de-duplication by idempotency key) and the audit log holds every push.
+ */
+describe('events out of the platform survive NATS outages and a killed notifier', () => {
+  const password = crypto.randomBytes(12).toString('base64url');
+  let basePort: number;
+  let nats: PrivateNats;
+  let dir: string;
+  let database: string;
+  let adminUrl: string;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  const processes = new Map<App, SpawnedProcess>();
+  const api = (p: string): string => `http://127.0.0.1:${basePort + 2}/api/v2.0${p}`;
+  const basic = `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
+
+  function envFor(app: App): Record<string, string | undefined> {
+    const i = APPS.indexOf(app);
+    return {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      BERTH_HTTP_HOST: '127.0.0.1',
+      BERTH_HTTP_PORT: String(basePort + i),
+      BERTH_EXTERNAL_URL: `http://127.0.0.1:${basePort}`,
+      BERTH_AUTH_URL: `http://127.0.0.1:${basePort + 1}`,
+      BERTH_DATA_DIR: path.join(dir, app),
+      BERTH_ADMIN_PASSWORD: password,
+      BERTH_LOG_LEVEL: 'warn',
+      DATABASE_URL: adminUrl.replace(/\/[^/]+$/, `/${database}`),
+      NATS_URL: nats.url,
+      BERTH_WEBHOOK_ALLOW_PRIVATE: 'true',
+      BERTH_WEBHOOK_TIMEOUT_SECONDS: '3',
+      BERTH_EVENTS_BACKOFF_MS: '200',
+    };
+  }
+
+  async function start(app: App): Promise<void> {
+    const p = spawnProcess('node', ['-r', '@swc-node/register', `apps/${app}/src/main.ts`], {
+      cwd: workspaceRoot,
+      env: envFor(app),
+    });
+    processes.set(app, p);
+    const ready = `http://127.0.0.1:${basePort + APPS.indexOf(app)}/health/live`;
+    await waitFor(
+      async () => {
+        if (p.child.exitCode !== null)
+          throw new Error(`${app} exited:\n${p.output().slice(-3000)}`);
+        return (await fetch(ready).catch(() => undefined))?.status === 200;
+      },
+      90_000,
+      200,
+    );
+  }
+
+  beforeAll(async () => {
+    const deps = ensureDependencies(['postgres', 'nats']);
+    adminUrl = deps.DATABASE_URL;
+    database = `berth_events_${crypto.randomBytes(4).toString('hex')}`;
+    const pg = new PgClient({ connectionString: adminUrl });
+    await pg.connect();
+    await pg.query(`CREATE DATABASE ${database}`);
+    await pg.end();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-events-'));
+    nats = new PrivateNats(await freePort(), path.join(dir, 'nats'), path.join(dir, 'nats.log'));
+    await nats.start();
+    receiver = await startReceiver();
+    basePort = await freePortRange(APPS.length);
+    // The registry first: it runs the migrations the others wait on.
+    await start('registry');
+    await Promise.all(APPS.filter((a) => a !== 'registry').map((a) => start(a)));
+  });
+
+  afterAll(async () => {
+    for (const p of processes.values()) {
+      p.signal('SIGTERM');
+      await waitForExit(p, 15_000).catch(() => undefined);
+    }
+    await receiver?.close();
+    await nats?.stop();
+    if (adminUrl) {
+      const pg = new PgClient({ connectionString: adminUrl });
+      await pg.connect();
+      await pg.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await pg.end();
+    }
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('delivers every push once per policy and audits every push', async () => {
+    const json = { authorization: basic, 'content-type': 'application/json' };
+    const created = await fetch(api('/projects'), {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ project_name: 'events', metadata: { public: 'false' } }),
+    });
+    expect(created.status).toBe(201);
+    for (const [name, format] of [
+      ['default', 'Default'],
+      ['cloudevents', 'CloudEvents'],
+    ] as const) {
+      const res = await fetch(api('/projects/events/webhook/policies'), {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({
+          name,
+          enabled: true,
+          event_types: ['PUSH_ARTIFACT'],
+          targets: [{ type: 'http', address: receiver.url, payload_format: format }],
+        }),
+      });
+      expect(res.status, await res.text()).toBe(201);
+    }
+    const policies = (await (
+      await fetch(api('/projects/events/webhook/policies'), { headers: json })
+    ).json()) as Array<{ id: number; name: string }>;
+    const policyIds = new Map(policies.map((p) => [String(p.id), p.name]));
+    expect(policyIds.size).toBe(2);
+
+    const registry = new RegistryHttp({
+      url: `http://127.0.0.1:${basePort}`,
+      registryHost: `127.0.0.1:${basePort}`,
+      username: 'admin',
+      password,
+    });
+    const scope = 'repository:events/app:pull,push';
+    const config = Buffer.from('{"architecture":"amd64","os":"linux"}');
+    const layer = crypto.randomBytes(512);
+    for (const blob of [config, layer]) {
+      const res = await registry.fetch(
+        `/v2/events/app/blobs/uploads/?digest=${sha256(blob)}`,
+        scope,
+        { method: 'POST', body: blob, headers: { 'content-type': 'application/octet-stream' } },
+      );
+      expect(res.status).toBe(201);
+    }
+
+    const digests = new Set<string>();
+    let next = 0;
+    const milestones: Array<[number, () => Promise<void>]> = [
+      [250, () => nats.stop()],
+      [
+        400,
+        async () => {
+          const notifier = processes.get('notifier')!;
+          notifier.signal('SIGKILL');
+          await notifier.exited;
+        },
+      ],
+      [550, () => nats.start()],
+      [700, () => start('notifier')],
+    ];
+    const pushOne = async (i: number): Promise<void> => {
+      const manifest = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: OCI_MANIFEST,
+          config: { mediaType: OCI_CONFIG, digest: sha256(config), size: config.length },
+          layers: [{ mediaType: OCI_LAYER_GZIP, digest: sha256(layer), size: layer.length }],
+          annotations: { 'org.example.n': String(i) },
+        }),
+      );
+      const res = await registry.fetch(`/v2/events/app/manifests/v${i}`, scope, {
+        method: 'PUT',
+        body: manifest,
+        headers: { 'content-type': OCI_MANIFEST },
+      });
+      expect(res.status, await res.text()).toBe(201);
+      digests.add(sha256(manifest));
+    };
+    await Promise.all(
+      Array.from({ length: PARALLEL }, async () => {
+        for (let i = next++; i < PUSHES; i = next++) {
+          const due = milestones.find(([at]) => at === i);
+          if (due) await due[1]();
+          await pushOne(i);
+        }
+      }),
+    );
+    expect(digests.size).toBe(PUSHES);
+    expect(nats.running).toBe(true);
+
+    const unique = (): Map<string, Delivery> =>
+      new Map(receiver.deliveries.map((d) => [`${d.policy}/${d.key}`, d]));
+    await waitFor(() => unique().size >= PUSHES * policyIds.size, 240_000, 500);
+    // Anything still in flight would show up now: nothing more may arrive.
+    await new Promise((r) => setTimeout(r, 3000));
+    const byPolicy = new Map<string, Set<string>>();
+    for (const d of unique().values()) {
+      expect(policyIds.has(d.policy), `unknown policy ${d.policy}`).toBe(true);
+      const body = JSON.parse(d.body) as {
+        id?: string;
+        specversion?: string;
+        event_data?: { resources: Array<{ digest: string }> };
+        data?: { resources: Array<{ digest: string }> };
+      };
+      const digest = (body.event_data ?? body.data)!.resources[0].digest;
+      expect(digests.has(digest), `delivery for a digest never pushed: ${digest}`).toBe(true);
+      if (policyIds.get(d.policy) === 'cloudevents') {
+        expect(d.contentType).toMatch(/^application\/cloudevents\+json/);
+        expect(body.specversion).toBe('1.0');
+        expect(body.id).toBe(d.key);
+      }
+      const seen = byPolicy.get(d.policy) ?? new Set<string>();
+      seen.add(digest);
+      byPolicy.set(d.policy, seen);
+    }
+    expect(unique().size).toBe(PUSHES * policyIds.size);
+    for (const seen of byPolicy.values()) expect(seen.size).toBe(PUSHES);
+
+    const pushesAudited = async (): Promise<number> => {
+      const res = await fetch(
+        api(
+          `/audit-logs?q=${encodeURIComponent('operation=create,resource_type=artifact')}&page_size=1`,
+        ),
+        { headers: { authorization: basic } },
+      );
+      return Number(res.headers.get('x-total-count'));
+    };
+    await waitFor(async () => (await pushesAudited()) >= PUSHES, 60_000, 500);
+    expect(await pushesAudited()).toBe(PUSHES);
+  });
+});

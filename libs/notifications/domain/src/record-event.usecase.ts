@@ -1,0 +1,186 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { eventSchemas, type EventEnvelope } from '@berth/contracts';
+import { BERTH_CONFIG, type BerthConfig } from '@berth/platform/config';
+import { ProjectRepository, type Project } from '@berth/projects/domain';
+import { AuditLogRepository } from './audit/audit-log.repository';
+import { auditEntryOf, projectNameOf, type AuditEntry } from './audit/audit-record.mapper';
+import { SystemConfigurations } from './configurations/system-configurations';
+import { AuditForwardRepository } from './forwarding/audit-forward.repository';
+import { NotificationSignals } from './notification-signals';
+import { WebhookJobRepository, type NewWebhookJob } from './webhooks/webhook-job.repository';
+import {
+  renderWebhookPayload,
+  type WebhookEvent,
+  type WebhookEventType,
+} from './webhooks/webhook-payloads';
+import { WebhookPolicyRepository } from './webhooks/webhook-policy.repository';
+
+/** Domain events that webhooks announce, by Harbor's event type. */
+const WEBHOOK_TYPES: Record<string, WebhookEventType> = {
+  'artifact.pushed': 'PUSH_ARTIFACT',
+  'artifact.pulled': 'PULL_ARTIFACT',
+  'artifact.deleted': 'DELETE_ARTIFACT',
+};
+
+interface Pending {
+  envelope: EventEnvelope;
+  done: () => void;
+  failed: (e: unknown) => void;
+}
+
+interface Prepared {
+  audit?: AuditEntry;
+  jobs: NewWebhookJob[];
+  deletedProjectId?: number;
+}
+
+/**
+ * Turns one domain event into what the notifier owes the outside world: an audit-log row, a
+ * record queued for the SIEM collector, a webhook job per matching policy and target. All of
+ * an event's rows commit together and are keyed by the event id, so a redelivered event (after
+ * a crash, before its ack) adds nothing. Events handled in the same turn of the event loop are
+ * written in one transaction.
+ */
+@Injectable()
+export class RecordEventUseCase {
+  private pending: Pending[] = [];
+  private readonly registryHost: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly projects: ProjectRepository,
+    private readonly policies: WebhookPolicyRepository,
+    private readonly jobs: WebhookJobRepository,
+    private readonly auditLog: AuditLogRepository,
+    private readonly forwardQueue: AuditForwardRepository,
+    private readonly configurations: SystemConfigurations,
+    private readonly signals: NotificationSignals,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+  ) {
+    this.registryHost = new URL(config.http.externalUrl).host;
+  }
+
+  /** Resolves once the event's rows are committed; rejects if they were not. */
+  execute(envelope: EventEnvelope): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.pending.length === 0) setImmediate(() => void this.flush());
+      this.pending.push({ envelope, done: resolve, failed: reject });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      const settings = await this.configurations.auditSettings();
+      const projects = new Map<string, Promise<Project | null>>();
+      const prepared = await Promise.all(batch.map((p) => this.prepare(p.envelope, projects)));
+      const audits = prepared.flatMap((p) => (p.audit ? [p.audit] : []));
+      const jobs = prepared.flatMap((p) => p.jobs);
+      const forward = settings.forwardEndpoint !== '';
+      await this.dataSource.transaction(async (em) => {
+        if (!settings.skipDatabase) await this.auditLog.record(em, audits);
+        if (forward) await this.forwardQueue.enqueue(em, audits);
+        await this.jobs.enqueue(em, jobs);
+        for (const p of prepared)
+          if (p.deletedProjectId !== undefined)
+            await this.policies.deleteForProject(em, p.deletedProjectId);
+      });
+      if (jobs.length > 0) this.signals.emit('webhooks');
+      if (forward && audits.length > 0) this.signals.emit('forward');
+      for (const p of batch) p.done();
+    } catch (e) {
+      for (const p of batch) p.failed(e);
+    }
+  }
+
+  private async prepare(
+    envelope: EventEnvelope,
+    projects: Map<string, Promise<Project | null>>,
+  ): Promise<Prepared> {
+    const audit = auditEntryOf(envelope);
+    const projectName = projectNameOf(envelope);
+    const deletedProjectId =
+      envelope.type === 'project.deleted'
+        ? eventSchemas['project.deleted'].parse(envelope.data).projectId
+        : undefined;
+    const webhookType = WEBHOOK_TYPES[envelope.type];
+    const needsProject =
+      projectName !== undefined && (webhookType !== undefined || audit?.projectId === undefined);
+    let project: Project | null = null;
+    if (needsProject && deletedProjectId === undefined) {
+      let lookup = projects.get(projectName);
+      if (!lookup) {
+        lookup = this.projects.getByName(projectName);
+        projects.set(projectName, lookup);
+      }
+      project = await lookup;
+    }
+    if (audit && audit.projectId === undefined && project) audit.projectId = project.id;
+    const jobs = webhookType && project ? await this.jobsFor(envelope, webhookType, project) : [];
+    return { audit, jobs, deletedProjectId };
+  }
+
+  private async jobsFor(
+    envelope: EventEnvelope,
+    type: WebhookEventType,
+    project: Project,
+  ): Promise<NewWebhookJob[]> {
+    const policies = await this.policies.matching(project.id, type);
+    if (policies.length === 0) return [];
+    const data = eventSchemas['artifact.pushed'].omit({ size: true }).parse(envelope.data);
+    const name = data.repository.slice(project.name.length + 1);
+    const event: WebhookEvent = {
+      id: envelope.id,
+      type,
+      occurredAt: envelope.occurredAt,
+      operator: data.operator ?? 'anonymous',
+      project: { id: project.id, name: project.name, public: project.isPublic },
+      repository: {
+        name,
+        fullName: data.repository,
+        createdAt: await this.repositoryCreatedAt(data.repository),
+      },
+      resources: [
+        {
+          digest: data.digest,
+          ...(data.tag ? { tag: data.tag } : {}),
+          resourceUrl: `${this.registryHost}/${data.repository}${data.tag ? `:${data.tag}` : `@${data.digest}`}`,
+        },
+      ],
+    };
+    const jobs: NewWebhookJob[] = [];
+    for (const policy of policies)
+      policy.targets.forEach((target, targetIndex) => {
+        const rendered = renderWebhookPayload(
+          { type: target.type, payloadFormat: target.payloadFormat },
+          event,
+          { id: policy.id, name: policy.name, projectId: project.id },
+          { source: this.config.http.externalUrl },
+        );
+        jobs.push({
+          policyId: policy.id,
+          projectId: project.id,
+          eventId: envelope.id,
+          targetIndex,
+          eventType: type,
+          vendorType: target.type === 'slack' ? 'SLACK' : 'WEBHOOK',
+          address: target.address,
+          contentType: rendered.contentType,
+          payload: rendered.body,
+        });
+      });
+    return jobs;
+  }
+
+  private async repositoryCreatedAt(name: string): Promise<string | undefined> {
+    const rows: Array<{ created_at: string }> = await this.dataSource.query(
+      this.dataSource.options.type === 'postgres'
+        ? 'SELECT created_at FROM repository WHERE name = $1'
+        : 'SELECT created_at FROM repository WHERE name = ?',
+      [name],
+    );
+    return rows[0]?.created_at;
+  }
+}

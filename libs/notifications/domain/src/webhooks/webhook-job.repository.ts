@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { applyListQuery, type ListQuery, type Paging } from '@berth/api/domain';
+import { WebhookAttemptEntity } from './webhook-attempt.entity';
+import { WebhookJobEntity, type WebhookJobStatus } from './webhook-job.entity';
+
+export type NewWebhookJob = Pick<
+  WebhookJobEntity,
+  | 'policyId'
+  | 'projectId'
+  | 'eventId'
+  | 'targetIndex'
+  | 'eventType'
+  | 'vendorType'
+  | 'address'
+  | 'contentType'
+  | 'payload'
+>;
+
+/** How one attempt ended, and what the job becomes. */
+export interface AttemptOutcome {
+  startedAt: string;
+  durationMs: number;
+  statusCode?: number;
+  ok: boolean;
+  error?: string;
+  /** Next state: Success, Error (gave up) or Pending (retry at retryAt). */
+  status: WebhookJobStatus;
+  retryAt?: number;
+}
+
+export interface LastTrigger {
+  policyId: number;
+  eventType: string;
+  lastTriggerTime: string;
+}
+
+const EXECUTION_COLUMNS = {
+  id: 'j.id',
+  status: 'j.status',
+  vendor_type: 'j.vendorType',
+  start_time: 'j.startTime',
+  end_time: 'j.endTime',
+  creation_time: 'j.creationTime',
+} as const;
+
+/** Rows per INSERT: 12 parameters each, far below every driver's limit. */
+const INSERT_ROWS = 200;
+
+/** Webhook deliveries: queued by the event consumer, claimed and settled by the dispatcher. */
+@Injectable()
+export class WebhookJobRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Queues jobs in the caller's transaction; a job already queued for (policy, event, target) is kept. */
+  async enqueue(manager: EntityManager, jobs: NewWebhookJob[]): Promise<void> {
+    const now = new Date().toISOString();
+    const nowMs = Date.now();
+    for (let i = 0; i < jobs.length; i += INSERT_ROWS) {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(WebhookJobEntity)
+        .values(
+          jobs.slice(i, i + INSERT_ROWS).map((j) => ({
+            ...j,
+            status: 'Pending' as const,
+            statusMessage: '',
+            attempts: 0,
+            nextAttemptAt: nowMs,
+            leaseUntil: 0,
+            claim: null,
+            creationTime: now,
+            updateTime: now,
+          })),
+        )
+        .orIgnore()
+        .updateEntity(false)
+        .execute();
+    }
+  }
+
+  /**
+   * Claims up to `limit` due jobs for `leaseMs`: pending ones whose time has come and running
+   * ones whose claimant's lease ran out (it died mid-attempt). Jobs of `busyPolicies` are left
+   * for later, so one slow receiver cannot take every slot.
+   */
+  async claimDue(
+    limit: number,
+    leaseMs: number,
+    busyPolicies: number[],
+  ): Promise<WebhookJobEntity[]> {
+    const now = Date.now();
+    const qb = this.dataSource
+      .getRepository(WebhookJobEntity)
+      .createQueryBuilder('j')
+      .select('j.id', 'id')
+      .where(
+        "((j.status = 'Pending' AND j.nextAttemptAt <= :now) OR (j.status = 'Running' AND j.leaseUntil < :now))",
+        { now },
+      )
+      .orderBy('j.nextAttemptAt', 'ASC')
+      .addOrderBy('j.id', 'ASC')
+      .limit(limit);
+    if (busyPolicies.length > 0)
+      qb.andWhere('j.policyId NOT IN (:...busyPolicies)', { busyPolicies });
+    const ids = (await qb.getRawMany<{ id: number }>()).map((r) => Number(r.id));
+    if (ids.length === 0) return [];
+    const claim = randomUUID();
+    // Conditional update: of two notifiers racing for a row, only one still sees it claimable.
+    await this.dataSource
+      .createQueryBuilder()
+      .update(WebhookJobEntity)
+      .set({
+        status: 'Running',
+        claim,
+        leaseUntil: now + leaseMs,
+        startTime: () => 'COALESCE(start_time, :startTime)',
+        updateTime: new Date(now).toISOString(),
+      })
+      .setParameter('startTime', new Date(now).toISOString())
+      .where({ id: In(ids) })
+      .andWhere(
+        "((status = 'Pending' AND next_attempt_at <= :now) OR (status = 'Running' AND lease_until < :now))",
+        { now },
+      )
+      .execute();
+    return this.dataSource
+      .getRepository(WebhookJobEntity)
+      .find({ where: { claim }, order: { nextAttemptAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** Hands claimed jobs back untouched, for another scan. */
+  async release(jobs: WebhookJobEntity[]): Promise<void> {
+    for (const job of jobs)
+      await this.dataSource
+        .createQueryBuilder()
+        .update(WebhookJobEntity)
+        .set({ status: 'Pending', claim: null, leaseUntil: 0 })
+        .where({ id: job.id, claim: job.claim })
+        .execute();
+  }
+
+  /** Records the attempt and moves the job on, if this notifier still holds its claim. */
+  async settle(job: WebhookJobEntity, outcome: AttemptOutcome): Promise<void> {
+    const now = new Date().toISOString();
+    await this.dataSource.transaction(async (em) => {
+      const result = await em
+        .createQueryBuilder()
+        .update(WebhookJobEntity)
+        .set({
+          status: outcome.status,
+          attempts: job.attempts + 1,
+          statusMessage: (outcome.ok ? '' : (outcome.error ?? '')).slice(0, 1024),
+          nextAttemptAt: outcome.retryAt ?? job.nextAttemptAt,
+          leaseUntil: 0,
+          claim: null,
+          updateTime: now,
+          ...(outcome.status === 'Pending' ? {} : { endTime: now }),
+        })
+        .where({ id: job.id, claim: job.claim })
+        .execute();
+      if ((result.affected ?? 0) === 0) return;
+      await em.insert(WebhookAttemptEntity, {
+        jobId: job.id,
+        attempt: job.attempts + 1,
+        startedAt: outcome.startedAt,
+        durationMs: Math.round(outcome.durationMs),
+        statusCode: outcome.statusCode ?? null,
+        ok: outcome.ok,
+        error: (outcome.error ?? '').slice(0, 1024),
+      });
+    });
+  }
+
+  async executions(
+    policyId: number,
+    query: ListQuery,
+    paging: Paging,
+  ): Promise<{ jobs: WebhookJobEntity[]; total: number }> {
+    const qb = this.dataSource
+      .getRepository(WebhookJobEntity)
+      .createQueryBuilder('j')
+      .where('j.policyId = :policyId', { policyId });
+    applyListQuery(qb, query, EXECUTION_COLUMNS, paging);
+    if (query.sorts.length === 0) qb.orderBy('j.id', 'DESC');
+    const [jobs, total] = await qb.getManyAndCount();
+    return { jobs, total };
+  }
+
+  job(policyId: number, id: number): Promise<WebhookJobEntity | null> {
+    return this.dataSource.getRepository(WebhookJobEntity).findOneBy({ policyId, id });
+  }
+
+  attempts(jobId: number): Promise<WebhookAttemptEntity[]> {
+    return this.dataSource
+      .getRepository(WebhookAttemptEntity)
+      .find({ where: { jobId }, order: { attempt: 'ASC', id: 'ASC' } });
+  }
+
+  /** The newest delivery per policy and event type of a project. */
+  async lastTriggers(projectId: number): Promise<LastTrigger[]> {
+    const rows = await this.dataSource
+      .getRepository(WebhookJobEntity)
+      .createQueryBuilder('j')
+      .select('j.policyId', 'policyId')
+      .addSelect('j.eventType', 'eventType')
+      .addSelect('MAX(j.creationTime)', 'lastTriggerTime')
+      .where('j.projectId = :projectId', { projectId })
+      .groupBy('j.policyId')
+      .addGroupBy('j.eventType')
+      .getRawMany<{ policyId: number | string; eventType: string; lastTriggerTime: string }>();
+    return rows.map((r) => ({ ...r, policyId: Number(r.policyId) }));
+  }
+
+  /** Jobs per status, for metrics and tests. */
+  async countByStatus(): Promise<Record<string, number>> {
+    const rows = await this.dataSource
+      .getRepository(WebhookJobEntity)
+      .createQueryBuilder('j')
+      .select('j.status', 'status')
+      .addSelect('COUNT(*)', 'n')
+      .groupBy('j.status')
+      .getRawMany<{ status: string; n: number | string }>();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+}
