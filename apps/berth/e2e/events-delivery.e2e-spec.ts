@@ -16,10 +16,12 @@ import {
   freePortRange,
   sha256,
   spawnProcess,
+  startSyslogListener,
   waitFor,
   waitForExit,
   workspaceRoot,
   type SpawnedProcess,
+  type SyslogListener,
 } from '@berth/platform/testing';
 
 const PUSHES = 1000;
@@ -89,6 +91,7 @@ describe('events out of the platform survive NATS outages and a killed notifier'
   let database: string;
   let adminUrl: string;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let siem: SyslogListener;
   const processes = new Map<App, SpawnedProcess>();
   const api = (p: string): string => `http://127.0.0.1:${basePort + 2}/api/v2.0${p}`;
   const basic = `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
@@ -143,6 +146,7 @@ describe('events out of the platform survive NATS outages and a killed notifier'
     nats = new PrivateNats(await freePort(), path.join(dir, 'nats'), path.join(dir, 'nats.log'));
     await nats.start();
     receiver = await startReceiver();
+    siem = await startSyslogListener();
     basePort = await freePortRange(APPS.length);
     // The registry first: it runs the migrations the others wait on.
     await start('registry');
@@ -155,6 +159,7 @@ describe('events out of the platform survive NATS outages and a killed notifier'
       await waitForExit(p, 15_000).catch(() => undefined);
     }
     await receiver?.close();
+    await siem?.close();
     await nats?.stop();
     if (adminUrl) {
       const pg = new PgClient({ connectionString: adminUrl });
@@ -165,8 +170,16 @@ describe('events out of the platform survive NATS outages and a killed notifier'
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('delivers every push once per policy and audits every push', async () => {
+  it('delivers every push once per policy, audits every push and forwards it to the SIEM', async () => {
     const json = { authorization: basic, 'content-type': 'application/json' };
+    const configured = await fetch(api('/configurations'), {
+      method: 'PUT',
+      headers: json,
+      body: JSON.stringify({ audit_log_forward_endpoint: `tcp://127.0.0.1:${siem.port}` }),
+    });
+    expect(configured.status, await configured.text()).toBe(200);
+    // Services read configuration at most every two seconds.
+    await new Promise((r) => setTimeout(r, 2500));
     const created = await fetch(api('/projects'), {
       method: 'POST',
       headers: json,
@@ -297,5 +310,19 @@ describe('events out of the platform survive NATS outages and a killed notifier'
     };
     await waitFor(async () => (await pushesAudited()) >= PUSHES, 60_000, 500);
     expect(await pushesAudited()).toBe(PUSHES);
+
+    // The same 1,000 records reached the syslog collector (duplicates allowed, losses not).
+    const forwarded = (): Set<string> =>
+      new Set(
+        siem.messages
+          .map((m) => m.structuredData['audit@32473'])
+          .filter((sd) => sd?.resourceType === 'artifact' && sd.operation === 'create')
+          .map((sd) => sd.resource),
+      );
+    await waitFor(() => forwarded().size >= PUSHES, 60_000, 500);
+    expect([...forwarded()].sort()).toEqual(
+      Array.from({ length: PUSHES }, (_, i) => `events/app:v${i}`).sort(),
+    );
+    expect(siem.errors).toEqual([]);
   });
 });

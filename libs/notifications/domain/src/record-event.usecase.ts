@@ -23,6 +23,8 @@ const WEBHOOK_TYPES: Record<string, WebhookEventType> = {
   'artifact.deleted': 'DELETE_ARTIFACT',
 };
 
+const PROJECT_CACHE_MS = 2000;
+
 interface Pending {
   envelope: EventEnvelope;
   done: () => void;
@@ -46,6 +48,11 @@ interface Prepared {
 export class RecordEventUseCase {
   private pending: Pending[] = [];
   private readonly registryHost: string;
+  /** Projects by name for a moment: a burst of pulls would otherwise look one up per event. */
+  private readonly projectCache = new Map<
+    string,
+    { at: number; project: Promise<Project | null> }
+  >();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -74,8 +81,7 @@ export class RecordEventUseCase {
     this.pending = [];
     try {
       const settings = await this.configurations.auditSettings();
-      const projects = new Map<string, Promise<Project | null>>();
-      const prepared = await Promise.all(batch.map((p) => this.prepare(p.envelope, projects)));
+      const prepared = await Promise.all(batch.map((p) => this.prepare(p.envelope)));
       const audits = prepared.flatMap((p) => (p.audit ? [p.audit] : []));
       const jobs = prepared.flatMap((p) => p.jobs);
       const forward = settings.forwardEndpoint !== '';
@@ -95,10 +101,7 @@ export class RecordEventUseCase {
     }
   }
 
-  private async prepare(
-    envelope: EventEnvelope,
-    projects: Map<string, Promise<Project | null>>,
-  ): Promise<Prepared> {
+  private async prepare(envelope: EventEnvelope): Promise<Prepared> {
     const audit = auditEntryOf(envelope);
     const projectName = projectNameOf(envelope);
     const deletedProjectId =
@@ -109,14 +112,7 @@ export class RecordEventUseCase {
     const needsProject =
       projectName !== undefined && (webhookType !== undefined || audit?.projectId === undefined);
     let project: Project | null = null;
-    if (needsProject && deletedProjectId === undefined) {
-      let lookup = projects.get(projectName);
-      if (!lookup) {
-        lookup = this.projects.getByName(projectName);
-        projects.set(projectName, lookup);
-      }
-      project = await lookup;
-    }
+    if (needsProject && deletedProjectId === undefined) project = await this.project(projectName);
     if (audit && audit.projectId === undefined && project) audit.projectId = project.id;
     const jobs = webhookType && project ? await this.jobsFor(envelope, webhookType, project) : [];
     return { audit, jobs, deletedProjectId };
@@ -172,6 +168,16 @@ export class RecordEventUseCase {
         });
       });
     return jobs;
+  }
+
+  private project(name: string): Promise<Project | null> {
+    const cached = this.projectCache.get(name);
+    if (cached && Date.now() - cached.at < PROJECT_CACHE_MS) return cached.project;
+    if (this.projectCache.size > 10_000) this.projectCache.clear();
+    const project = this.projects.getByName(name);
+    project.catch(() => this.projectCache.delete(name));
+    this.projectCache.set(name, { at: Date.now(), project });
+    return project;
   }
 
   private async repositoryCreatedAt(name: string): Promise<string | undefined> {

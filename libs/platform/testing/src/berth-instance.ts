@@ -179,11 +179,13 @@ export interface StartDistributionOptions {
   auth?: { username: string; password: string };
   /** Storage root (default: a fresh temp dir, removed on stop). */
   storageDir?: string;
+  /** Send the registry's notifications (its webhook equivalent) to this URL. */
+  notificationsUrl?: string;
 }
 
 /**
  * The CNCF distribution registry (pinned in tools/versions.env) on loopback: filesystem storage in
- * a temp dir, log level error, no access log, no tracing export, no notifications.
+ * a temp dir, log level error, no access log, no tracing export, notifications only when asked.
  */
 export async function startDistributionRegistry(
   opts: StartDistributionOptions = {},
@@ -222,6 +224,17 @@ export async function startDistributionRegistry(
     '  headers:',
     '    X-Content-Type-Options: [nosniff]',
     auth,
+    opts.notificationsUrl
+      ? [
+          'notifications:',
+          '  endpoints:',
+          '    - name: webhook',
+          `      url: ${opts.notificationsUrl}`,
+          '      timeout: 3s',
+          '      threshold: 5',
+          '      backoff: 1s',
+        ].join('\n')
+      : '',
   ].join('\n');
   const configFile = path.join(dir, 'config.yml');
   fs.writeFileSync(configFile, config);

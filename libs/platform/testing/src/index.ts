@@ -6,3 +6,5 @@ export * from './oci-layout';
 export * from './berth-instance';
 export * from './s3-buckets';
 export * from './conformance';
+export * from './syslog-listener';
+export * from './private-nats';

@@ -4,6 +4,7 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  parseRfc5424,
   selfSignedCertificate,
   startSyslogListener,
   waitFor,
@@ -17,6 +18,7 @@ import {
   parseForwardEndpoint,
   type AuditForwarderOptions,
 } from './audit-forwarder';
+import { formatSyslogMessage, frameOctetCounted } from './rfc5424';
 
 const HOSTNAME = 'berth-test.example';
 let sequence = 0;
@@ -110,6 +112,72 @@ async function unusedPort(): Promise<number> {
   await probe.close();
   return probe.port;
 }
+
+// The receiver the forwarder is judged by must itself be strict, or the tests below prove little.
+describe('syslog test listener', () => {
+  async function rawClient(port: number): Promise<net.Socket> {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.on('error', () => undefined);
+    await new Promise((r) => socket.once('connect', r));
+    cleanups.push(async () => socket.destroy());
+    return socket;
+  }
+
+  it('reassembles frames split across and merged within TCP chunks', async () => {
+    const listener = track(await startSyslogListener({}));
+    const records = awkwardRecords();
+    const stream = Buffer.concat(
+      records.map((r) => frameOctetCounted(formatSyslogMessage(r, { hostname: HOSTNAME }))),
+    );
+    const socket = await rawClient(listener.port);
+    socket.setNoDelay(true);
+    // Byte by byte through the first frame, then the rest in one chunk.
+    const firstEnd = stream.indexOf(0x20) + 1 + Number(stream.subarray(0, stream.indexOf(0x20)));
+    for (let i = 0; i < firstEnd; i++) {
+      socket.write(stream.subarray(i, i + 1));
+      if (i % 50 === 0) await new Promise((r) => setTimeout(r, 1));
+    }
+    socket.write(stream.subarray(firstEnd));
+    const messages = await listener.waitFor(3);
+    expect(messages.map((m) => m.structuredData['audit@32473'].resource)).toEqual(
+      records.map((r) => r.resource),
+    );
+    expect(listener.errors).toEqual([]);
+  });
+
+  it('records a framing error and closes that connection', async () => {
+    const listener = track(await startSyslogListener({}));
+    const socket = await rawClient(listener.port);
+    const closed = new Promise((r) => socket.once('close', r));
+    socket.write('<110>1 - - - - - - no length prefix\n');
+    await closed;
+    expect(listener.errors).toEqual([expect.stringMatching(/^framing: bad MSG-LEN/)]);
+    expect(listener.messages).toEqual([]);
+  });
+
+  it.each([
+    ['<192>1 - h a p m -', /bad PRI/],
+    ['<013>1 - h a p m -', /bad PRI/],
+    ['<110>2 - h a p m -', /VERSION/],
+    ['<110>1 2026-02-30T00:00:00Z h a p m -', /TIMESTAMP/],
+    ['<110>1 2026-01-01T00:00:00.1234567Z h a p m -', /TIMESTAMP/],
+    ['<110>1 2026-01-01 h a p m -', /bad HOSTNAME|TIMESTAMP/],
+    ['<110>1 - h a p m [x@1 a="b]"]', /unescaped/],
+    ['<110>1 - h a p m [x@1 a="b]', /unescaped|unterminated/],
+    ['<110>1 - h a p m [custom a="b"]', /IANA/],
+    ['<110>1 - h a p m [x@1 a=b]', /not quoted/],
+  ])('parseRfc5424 refuses %j', (raw, why) => {
+    expect(() => parseRfc5424(raw)).toThrow(why);
+  });
+
+  it('parseRfc5424 unescapes PARAM-VALUEs and strips the BOM from MSG', () => {
+    const parsed = parseRfc5424(
+      '<14>1 2026-01-01T00:00:00+01:00 h a 1 m [x@1 a="q\\"b\\\\s\\]e\\n"][meta n="1"] \uFEFFhi ü',
+    );
+    expect(parsed).toMatchObject({ facility: 1, severity: 6, hostname: 'h', msg: 'hi ü' });
+    expect(parsed.structuredData).toEqual({ 'x@1': { a: 'q"b\\s]e\\n' }, meta: { n: '1' } });
+  });
+});
 
 describe('parseForwardEndpoint', () => {
   it('reads tcp, tls, http and https endpoints', () => {

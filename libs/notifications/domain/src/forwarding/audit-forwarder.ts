@@ -99,11 +99,13 @@ interface Connection {
  *
  * Syslog over TCP has no acknowledgement (RFC 6587). A collector that closes the connection is
  * noticed only when its FIN or RST reaches us, often only in reply to our next write, whose
- * bytes the kernel has already accepted. So before writing on a kept connection and again after
- * the write callback the forwarder yields one event-loop turn and refuses the connection if a
- * close or reset has arrived; that makes the batch fail and reconnect instead of vanishing. A
- * peer that drops unread bytes after both checks (a crash in flight on a slow link) can still
- * lose them; only an acknowledging protocol (RELP, HTTP) closes that gap.
+ * bytes the kernel has already accepted. So the socket is always read (to see a FIN at all),
+ * Nagle is off (so a write reaches the peer, and its reset comes back, at once), and both before
+ * writing on a kept connection and after the write callback the forwarder lets the event loop
+ * poll once: a close or reset seen then replaces the connection before the write, or fails the
+ * batch after it, so it is sent again rather than silently lost. A peer that drops unread bytes
+ * after both checks (a crash while a slow link still carries the batch) can still lose them;
+ * only an acknowledging protocol (RELP, HTTP) closes that gap.
  */
 export class AuditForwarder {
   private readonly endpoint: ForwardEndpoint;

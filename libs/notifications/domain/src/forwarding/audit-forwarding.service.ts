@@ -140,6 +140,7 @@ export class AuditForwardingService {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       const wake = (): void => {
+        if (nudgeable) this.nudged = false;
         if (nudgeable || !this.active) done();
       };
       function done(): void {

@@ -14,17 +14,38 @@ const LIST_COLUMNS = {
   id: 'p.id',
 } as const;
 
+/**
+ * How long the event path trusts a project's enabled policies: a busy project's pulls would
+ * otherwise query them per event. Changes made through this process apply at once; another
+ * replica's within this window.
+ */
+const ENABLED_CACHE_MS = 2000;
+
 /** Webhook policies of projects. */
 @Injectable()
 export class WebhookPolicyRepository {
+  private readonly enabled = new Map<
+    number,
+    { at: number; policies: Promise<WebhookPolicyEntity[]> }
+  >();
+
   constructor(private readonly dataSource: DataSource) {}
 
   /** The enabled policies of a project that subscribe to `type`. */
   async matching(projectId: number, type: WebhookEventType): Promise<WebhookPolicyEntity[]> {
-    const policies = await this.dataSource
-      .getRepository(WebhookPolicyEntity)
-      .find({ where: { projectId, enabled: true }, order: { id: 'ASC' } });
-    return policies.filter((p) => p.eventTypes.includes(type));
+    let cached = this.enabled.get(projectId);
+    if (!cached || Date.now() - cached.at > ENABLED_CACHE_MS) {
+      if (this.enabled.size > 10_000) this.enabled.clear();
+      cached = {
+        at: Date.now(),
+        policies: this.dataSource
+          .getRepository(WebhookPolicyEntity)
+          .find({ where: { projectId, enabled: true }, order: { id: 'ASC' } }),
+      };
+      cached.policies.catch(() => this.enabled.delete(projectId));
+      this.enabled.set(projectId, cached);
+    }
+    return (await cached.policies).filter((p) => p.eventTypes.includes(type));
   }
 
   get(projectId: number, id: number): Promise<WebhookPolicyEntity | null> {
@@ -53,15 +74,18 @@ export class WebhookPolicyRepository {
   async create(policy: NewWebhookPolicy, manager?: EntityManager): Promise<WebhookPolicyEntity> {
     const now = new Date().toISOString();
     const repo = (manager ?? this.dataSource.manager).getRepository(WebhookPolicyEntity);
+    this.enabled.delete(policy.projectId);
     return repo.save(repo.create({ ...policy, creationTime: now, updateTime: now }));
   }
 
   async update(policy: WebhookPolicyEntity): Promise<WebhookPolicyEntity> {
     policy.updateTime = new Date().toISOString();
+    this.enabled.delete(policy.projectId);
     return this.dataSource.getRepository(WebhookPolicyEntity).save(policy);
   }
 
   async delete(projectId: number, id: number): Promise<boolean> {
+    this.enabled.delete(projectId);
     const result = await this.dataSource
       .getRepository(WebhookPolicyEntity)
       .delete({ projectId, id });
@@ -70,6 +94,7 @@ export class WebhookPolicyRepository {
 
   /** A deleted project's policies go with it (their deliveries cascade). */
   async deleteForProject(manager: EntityManager, projectId: number): Promise<void> {
+    this.enabled.delete(projectId);
     await manager.getRepository(WebhookPolicyEntity).delete({ projectId });
   }
 }

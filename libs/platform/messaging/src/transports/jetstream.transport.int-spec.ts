@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Controller, Module } from '@nestjs/common';
@@ -12,70 +10,12 @@ import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { deadLetterSubject, type EventEnvelope } from '@berth/contracts';
-import { dependencyBinary, ensureDependencies, freePort, waitFor } from '@berth/platform/testing';
+import { PrivateNats, ensureDependencies, freePort, waitFor } from '@berth/platform/testing';
 import { createEvent } from '../outbox/outbox';
 import { transportSuite } from '../testing/transport-suite';
 import { DEAD_LETTER_STREAM } from './jetstream.connection';
 import { DeadLetterHeaders } from './jetstream.transport';
 import { createMessagingTransport } from './transport.factory';
-
-/** A nats-server of the suite's own, so it can be stopped and restarted on the same store. */
-class PrivateNats {
-  private child?: ChildProcess;
-
-  constructor(
-    private readonly port: number,
-    private readonly storeDir: string,
-    private readonly logFile: string,
-  ) {}
-
-  get url(): string {
-    return `nats://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    const log = fs.openSync(this.logFile, 'a');
-    this.child = spawn(
-      dependencyBinary('nats-server'),
-      [
-        '-n',
-        `berth-msg-${this.port}`,
-        '-a',
-        '127.0.0.1',
-        '-p',
-        String(this.port),
-        '-js',
-        '-sd',
-        this.storeDir,
-      ],
-      { stdio: ['ignore', log, log] },
-    );
-    fs.closeSync(log);
-    await waitFor(() => portOpen(this.port), 20_000);
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  }
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 let dir: string;
 let nats: PrivateNats | undefined;
