@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { Actor } from '@berth/contracts';
 import { applyListQuery, type ListColumns, type ListQuery, type Paging } from '@berth/api/domain';
 import { OutboxWriter, createEvent } from '@berth/platform/messaging';
 import {
@@ -193,7 +194,7 @@ export class ArtifactStore {
   }
 
   /** Deletes the repository's tags, manifests (each announced as `artifact.deleted`) and the repository. */
-  async deleteRepository(repository: RepositoryView, operator?: string): Promise<void> {
+  async deleteRepository(repository: RepositoryView, actor?: Actor): Promise<void> {
     await this.dataSource.transaction(async (em) => {
       const manifests = (await em
         .createQueryBuilder()
@@ -205,7 +206,7 @@ export class ArtifactStore {
       for (const table of ['tag', 'manifest', 'repository_blob', 'upload_session', 'repository'])
         await this.deleteWhere(em, table, 'repository_id', repository.id);
       for (const m of manifests)
-        await this.announceDeleted(em, repository.name, m.digest, m.media_type, operator);
+        await this.announceDeleted(em, repository.name, m.digest, m.media_type, actor);
     });
   }
 
@@ -301,7 +302,7 @@ export class ArtifactStore {
     repositoryName: string,
     artifact: ArtifactView,
     name: string,
-    operator?: string,
+    actor?: Actor,
   ): Promise<boolean> {
     if ((await this.tagHolder(this.dataSource.manager, artifact.repositoryId, name)) !== undefined)
       return false;
@@ -313,7 +314,7 @@ export class ArtifactStore {
       );
       // A concurrent push may have taken the name between the check and the insert.
       if ((await this.tagHolder(em, artifact.repositoryId, name)) !== artifact.id) return false;
-      await this.announceTag(em, 'tag.created', repositoryName, artifact, name, operator);
+      await this.announceTag(em, 'tag.created', repositoryName, artifact, name, actor);
       return true;
     });
   }
@@ -323,7 +324,7 @@ export class ArtifactStore {
     repositoryName: string,
     artifact: ArtifactView,
     name: string,
-    operator?: string,
+    actor?: Actor,
   ): Promise<boolean> {
     return this.dataSource.transaction(async (em) => {
       const result = await em
@@ -337,7 +338,7 @@ export class ArtifactStore {
         })
         .execute();
       if ((result.affected ?? 0) === 0) return false;
-      await this.announceTag(em, 'tag.deleted', repositoryName, artifact, name, operator);
+      await this.announceTag(em, 'tag.deleted', repositoryName, artifact, name, actor);
       return true;
     });
   }
@@ -346,12 +347,12 @@ export class ArtifactStore {
   async deleteArtifact(
     repositoryName: string,
     artifact: ArtifactView,
-    operator?: string,
+    actor?: Actor,
   ): Promise<void> {
     await this.dataSource.transaction(async (em) => {
       await this.deleteWhere(em, 'tag', 'manifest_id', artifact.id);
       await this.deleteWhere(em, 'manifest', 'manifest_id', artifact.id);
-      await this.announceDeleted(em, repositoryName, artifact.digest, artifact.mediaType, operator);
+      await this.announceDeleted(em, repositoryName, artifact.digest, artifact.mediaType, actor);
     });
   }
 
@@ -409,7 +410,7 @@ export class ArtifactStore {
     repository: string,
     artifact: ArtifactView,
     tag: string,
-    operator: string | undefined,
+    actor: Actor | undefined,
   ): Promise<void> {
     await this.outbox.append(
       em,
@@ -421,7 +422,7 @@ export class ArtifactStore {
           digest: artifact.digest,
           mediaType: artifact.mediaType,
           tag,
-          ...(operator === undefined ? {} : { operator }),
+          ...actor,
         },
         API_EVENT_SOURCE,
       ),
@@ -433,7 +434,7 @@ export class ArtifactStore {
     repository: string,
     digest: string,
     mediaType: string,
-    operator: string | undefined,
+    actor: Actor | undefined,
   ): Promise<void> {
     await this.outbox.append(
       em,
@@ -444,7 +445,7 @@ export class ArtifactStore {
           repository,
           digest,
           mediaType,
-          ...(operator === undefined ? {} : { operator }),
+          ...actor,
         },
         API_EVENT_SOURCE,
       ),

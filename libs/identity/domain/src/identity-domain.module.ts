@@ -3,6 +3,7 @@ import { TOKEN_JWKS_PATH } from '@berth/contracts';
 import { BERTH_CONFIG, type BerthConfig } from '@berth/platform/config';
 import { JwksClient } from '@berth/platform/jwt';
 import { API_TOKEN_KEYS, ApiTokenAuthenticator } from './api-token-authenticator';
+import { LoginAudit } from './audit';
 import { AuthenticatedGuard } from './authenticated.guard';
 import { LoginThrottle } from './login-throttle';
 import { RequestAuthenticator } from './request-authenticator';
@@ -26,6 +27,7 @@ import { VerifiedCredentialCache } from './verified-credential.cache';
 
 const services = [
   LoginThrottle,
+  LoginAudit,
   ApiTokenAuthenticator,
   RequestAuthenticator,
   AuthenticatedGuard,

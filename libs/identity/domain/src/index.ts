@@ -1,4 +1,5 @@
 export * from './api-token-authenticator';
+export * from './audit';
 export * from './authenticated.guard';
 export * from './identity-database.parts';
 export * from './identity-domain.module';
@@ -8,6 +9,7 @@ export * from './login-throttle';
 export * from './password-hash';
 export * from './principal';
 export * from './request-authenticator';
+export * from './robots/robot-events';
 export * from './robots/robot-expiry';
 export * from './robots/robot-name';
 export * from './robots/robot-permission';

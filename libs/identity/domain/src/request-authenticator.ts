@@ -1,5 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { ApiTokenAuthenticator } from './api-token-authenticator';
+import { LoginAudit, namedActor } from './audit';
 import { IdentityError } from './identity.errors';
 import { ANONYMOUS, type Principal } from './principal';
 import { csrfTokenFor, hashSecret, sameDigest } from './secret';
@@ -39,6 +40,7 @@ export class RequestAuthenticator {
     private readonly verify: VerifyCredentialsUseCase,
     private readonly users: UserRepository,
     private readonly sessions: UserSessionRepository,
+    private readonly audit: LoginAudit,
     @Optional() private readonly bearerTokens?: ApiTokenAuthenticator,
   ) {}
 
@@ -67,12 +69,20 @@ export class RequestAuthenticator {
     const decoded = Buffer.from(match[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon <= 0) throw new IdentityError('UNAUTHORIZED', 'invalid credentials');
+    const username = decoded.slice(0, colon);
     const result = await this.verify.execute({
-      username: decoded.slice(0, colon),
+      username,
       password: decoded.slice(colon + 1),
       source,
       allowCliSecret: true,
     });
+    // Failures only: a success is every API call made with Basic credentials.
+    if (result.outcome !== 'verified')
+      await this.audit.failed(
+        'basic',
+        namedActor(username, source),
+        result.outcome === 'locked' ? 'too many attempts' : result.reason,
+      );
     if (result.outcome === 'locked') {
       throw new IdentityError(
         'TOO_MANY_REQUESTS',

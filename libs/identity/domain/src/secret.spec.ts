@@ -94,11 +94,15 @@ describe('secrets are compared in constant time', () => {
     const verify = new VerifyCredentialsUseCase(users, throttle, robots);
     const attempt = (username: string, password: string) =>
       verify.execute({ username, password, allowCliSecret: true });
-    expect(await attempt('robot$library+ci', 'Robot-Secret-124')).toEqual({ outcome: 'invalid' });
+    expect(await attempt('robot$library+ci', 'Robot-Secret-124')).toEqual({
+      outcome: 'invalid',
+      reason: 'bad credentials',
+    });
     expect(compared()).toEqual([pairOf(hashSecret('Robot-Secret-124'), secretHash)]);
     timingSafeEqual.mockClear();
     expect(await attempt('robot$library+nobody', 'Robot-Secret-123')).toEqual({
       outcome: 'invalid',
+      reason: 'bad credentials',
     });
     expect(timingSafeEqual).toHaveBeenCalledTimes(1);
   });
@@ -110,8 +114,11 @@ describe('secrets are compared in constant time', () => {
       id.throttle,
       new InMemoryRobotRepository(),
     );
-    const session = await new StartSessionUseCase(verify, id.sessions).execute('alice', PASSWORD);
-    const auth = new RequestAuthenticator(verify, id.users, id.sessions);
+    const session = await new StartSessionUseCase(verify, id.sessions, id.loginAudit).execute(
+      'alice',
+      PASSWORD,
+    );
+    const auth = new RequestAuthenticator(verify, id.users, id.sessions, id.loginAudit);
     const cookie = `sid=${session.sessionId}`;
     const last = session.csrfToken.slice(-1);
     const forged = `${session.csrfToken.slice(0, -1)}${last === 'A' ? 'B' : 'A'}`;

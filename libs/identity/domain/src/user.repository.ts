@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { applyListQuery, escapeLike, type ListColumns, type ListQuery } from '@berth/api/domain';
 import { IdentityError } from './identity.errors';
 import { UserEntity } from './user.entity';
@@ -53,9 +53,9 @@ export abstract class UserRepository {
   abstract list(query: ListQuery, window: UserWindow): Promise<UserPage>;
   /** Live users whose name starts with `prefix` (case-insensitive, wildcards literal), by name. */
   abstract searchByUsernamePrefix(prefix: string, window: UserWindow): Promise<UserPage>;
-  /** Inserts; a taken username or email is a CONFLICT. */
-  abstract create(user: NewUser): Promise<UserEntity>;
-  abstract update(id: number, patch: UserPatch): Promise<void>;
+  /** Inserts (through `manager` when given, to join its transaction); a taken username or email is a CONFLICT. */
+  abstract create(user: NewUser, manager?: EntityManager): Promise<UserEntity>;
+  abstract update(id: number, patch: UserPatch, manager?: EntityManager): Promise<void>;
   abstract countSysadmins(): Promise<number>;
   /** Sets the password only when none is set; true when this call set it (one replica wins). */
   abstract setPasswordHashIfUnset(id: number, hash: string): Promise<boolean>;
@@ -108,7 +108,7 @@ export class TypeOrmUserRepository extends UserRepository {
     return { users, total };
   }
 
-  async create(user: NewUser): Promise<UserEntity> {
+  async create(user: NewUser, manager?: EntityManager): Promise<UserEntity> {
     const now = new Date().toISOString();
     // Fields picked one by one: insert, never an upsert of whatever the caller passed.
     const row = this.users.create({
@@ -124,7 +124,7 @@ export class TypeOrmUserRepository extends UserRepository {
       updateTime: now,
     });
     try {
-      await this.users.insert(row);
+      await (manager?.getRepository(UserEntity) ?? this.users).insert(row);
     } catch (e) {
       if (isUniqueViolation(e)) {
         throw new IdentityError('CONFLICT', 'username or email already exists');
@@ -134,9 +134,12 @@ export class TypeOrmUserRepository extends UserRepository {
     return row;
   }
 
-  async update(id: number, patch: UserPatch): Promise<void> {
+  async update(id: number, patch: UserPatch, manager?: EntityManager): Promise<void> {
     try {
-      await this.users.update({ id }, { ...patch, updateTime: new Date().toISOString() });
+      await (manager?.getRepository(UserEntity) ?? this.users).update(
+        { id },
+        { ...patch, updateTime: new Date().toISOString() },
+      );
     } catch (e) {
       if (isUniqueViolation(e))
         throw new IdentityError('CONFLICT', 'username or email already exists');

@@ -41,8 +41,14 @@ describe('VerifiedCredentialCache in VerifyCredentialsUseCase', () => {
     expect(scrypt).toHaveBeenCalledTimes(1);
     expect(await check(PASSWORD)).toEqual({ outcome: 'verified', principal: alice });
     expect(scrypt).toHaveBeenCalledTimes(1);
-    expect(await check('Wr0ng-password')).toEqual({ outcome: 'invalid' });
-    expect(await check('Wr0ng-password')).toEqual({ outcome: 'invalid' });
+    expect(await check('Wr0ng-password')).toEqual({
+      outcome: 'invalid',
+      reason: 'bad credentials',
+    });
+    expect(await check('Wr0ng-password')).toEqual({
+      outcome: 'invalid',
+      reason: 'bad credentials',
+    });
     expect(scrypt).toHaveBeenCalledTimes(3);
   });
 
@@ -54,7 +60,7 @@ describe('VerifiedCredentialCache in VerifyCredentialsUseCase', () => {
     expect(results).toEqual(Array(8).fill({ outcome: 'verified', principal: alice }));
     expect(scrypt).toHaveBeenCalledTimes(1);
     const wrong = await Promise.all(Array.from({ length: 4 }, () => check('Wr0ng-password')));
-    expect(wrong).toEqual(Array(4).fill({ outcome: 'invalid' }));
+    expect(wrong).toEqual(Array(4).fill({ outcome: 'invalid', reason: 'bad credentials' }));
     expect(scrypt).toHaveBeenCalledTimes(2);
   });
 
@@ -71,19 +77,25 @@ describe('VerifiedCredentialCache in VerifyCredentialsUseCase', () => {
     const { check, users, alice } = await setup();
     expect(await check(PASSWORD)).toMatchObject({ outcome: 'verified' });
     await users.update(alice.id, { passwordHash: await hashPassword('N3w-password-alice') });
-    expect(await check(PASSWORD)).toEqual({ outcome: 'invalid' });
+    expect(await check(PASSWORD)).toEqual({ outcome: 'invalid', reason: 'bad credentials' });
 
     await users.update(alice.id, { cliSecretHash: hashSecret('Cli-Secret-0f-Alice') });
     expect(await check('Cli-Secret-0f-Alice')).toMatchObject({ outcome: 'verified' });
     await users.update(alice.id, { cliSecretHash: hashSecret('Cli-Secret-Renewed') });
-    expect(await check('Cli-Secret-0f-Alice')).toEqual({ outcome: 'invalid' });
+    expect(await check('Cli-Secret-0f-Alice')).toEqual({
+      outcome: 'invalid',
+      reason: 'bad credentials',
+    });
   });
 
   it('keeps a CLI-secret success away from checks that refuse CLI secrets (portal login)', async () => {
     const { check, users, alice } = await setup();
     await users.update(alice.id, { cliSecretHash: hashSecret('Cli-Secret-0f-Alice') });
     expect(await check('Cli-Secret-0f-Alice', true)).toMatchObject({ outcome: 'verified' });
-    expect(await check('Cli-Secret-0f-Alice', false)).toEqual({ outcome: 'invalid' });
+    expect(await check('Cli-Secret-0f-Alice', false)).toEqual({
+      outcome: 'invalid',
+      reason: 'bad credentials',
+    });
   });
 
   it('keys entries by an HMAC under a per-process key, not by the password', () => {

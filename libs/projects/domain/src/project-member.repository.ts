@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { conflict, escapeLike, type Paging } from '@berth/api/domain';
 import { ProjectMemberEntity } from './project-member.entity';
 import { isUniqueViolation } from './project.repository';
@@ -15,6 +15,15 @@ export class ProjectMemberRepository {
 
   findByUser(projectId: number, userId: number): Promise<ProjectMemberEntity | null> {
     return this.members.findOneBy({ projectId, entityId: userId, entityType: 'u' });
+  }
+
+  /** Every project the user is a member of, with the role held there. */
+  async rolesOfUser(userId: number): Promise<Array<{ projectId: number; roleId: ProjectRoleId }>> {
+    const rows = await this.members.find({
+      where: { entityId: userId, entityType: 'u' },
+      select: { projectId: true, roleId: true },
+    });
+    return rows.map((m) => ({ projectId: m.projectId, roleId: m.roleId }));
   }
 
   /** The member only if it belongs to this project: an id from another project is not found. */
@@ -44,10 +53,12 @@ export class ProjectMemberRepository {
     return { members, total };
   }
 
+  /** Writes go through `manager` when given, to join its transaction. */
   async add(
     projectId: number,
     userId: number,
     roleId: ProjectRoleId,
+    manager?: EntityManager,
   ): Promise<ProjectMemberEntity> {
     const now = new Date().toISOString();
     const row = this.members.create({
@@ -59,7 +70,7 @@ export class ProjectMemberRepository {
       updateTime: now,
     });
     try {
-      await this.members.insert(row);
+      await this.writer(manager).insert(row);
     } catch (e) {
       if (isUniqueViolation(e)) throw conflict('the user is already a member of the project');
       throw e;
@@ -67,12 +78,24 @@ export class ProjectMemberRepository {
     return row;
   }
 
-  async updateRole(projectId: number, id: number, roleId: ProjectRoleId): Promise<void> {
-    await this.members.update({ projectId, id }, { roleId, updateTime: new Date().toISOString() });
+  async updateRole(
+    projectId: number,
+    id: number,
+    roleId: ProjectRoleId,
+    manager?: EntityManager,
+  ): Promise<void> {
+    await this.writer(manager).update(
+      { projectId, id },
+      { roleId, updateTime: new Date().toISOString() },
+    );
   }
 
-  async delete(projectId: number, id: number): Promise<void> {
-    await this.members.delete({ projectId, id });
+  async delete(projectId: number, id: number, manager?: EntityManager): Promise<void> {
+    await this.writer(manager).delete({ projectId, id });
+  }
+
+  private writer(manager: EntityManager | undefined) {
+    return manager?.getRepository(ProjectMemberEntity) ?? this.members;
   }
 
   /** How many members hold each role. */

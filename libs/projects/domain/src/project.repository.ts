@@ -68,16 +68,20 @@ export class ProjectRepository {
     return row ? this.withMetadata(row) : null;
   }
 
-  async getById(id: number): Promise<Project | null> {
-    const row = await this.findById(id);
-    return row ? this.withMetadata(row) : null;
+  async getById(id: number, manager?: EntityManager): Promise<Project | null> {
+    const m = manager ?? this.dataSource.manager;
+    const row = await m.getRepository(ProjectEntity).findOneBy({ id, deleted: false });
+    return row ? this.withMetadata(row, m) : null;
   }
 
-  /** Inserts the project, its metadata and its creator as project admin, in one transaction. */
-  async create(project: NewProject): Promise<Project> {
+  /**
+   * Inserts the project, its metadata and its creator as project admin, in one transaction:
+   * `manager`'s when given, so the caller's other writes join it.
+   */
+  async create(project: NewProject, manager?: EntityManager): Promise<Project> {
     const now = new Date().toISOString();
     try {
-      const id = await this.dataSource.transaction(async (m) => {
+      const id = await this.transaction(manager, async (m) => {
         const row = m.getRepository(ProjectEntity).create({
           name: project.name,
           ownerId: project.ownerId,
@@ -97,7 +101,7 @@ export class ProjectRepository {
         });
         return row.id;
       });
-      return (await this.getById(id))!;
+      return (await this.getById(id, manager))!;
     } catch (e) {
       if (isUniqueViolation(e)) throw conflict(`the project named ${project.name} already exists`);
       throw e;
@@ -134,25 +138,42 @@ export class ProjectRepository {
     return { projects: await Promise.all(rows.map((r) => this.withMetadata(r))), total };
   }
 
-  async setMetadata(projectId: number, entries: Record<string, string>): Promise<void> {
+  async setMetadata(
+    projectId: number,
+    entries: Record<string, string>,
+    manager?: EntityManager,
+  ): Promise<void> {
     const now = new Date().toISOString();
-    await this.dataSource.transaction(async (m) => {
+    await this.transaction(manager, async (m) => {
       await this.upsertMetadata(m, projectId, entries, now);
       await m.getRepository(ProjectEntity).update({ id: projectId }, { updatedAt: now });
     });
   }
 
-  async deleteMetadata(projectId: number, name: string): Promise<void> {
-    await this.dataSource.getRepository(ProjectMetadataEntity).delete({ projectId, name });
+  async deleteMetadata(projectId: number, name: string, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.dataSource.manager)
+      .getRepository(ProjectMetadataEntity)
+      .delete({ projectId, name });
   }
 
-  /** Harbor's soft delete: the row stays, renamed `name#id`, its members and metadata go. */
-  async markDeleted(project: Project): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+  /**
+   * Harbor's soft delete: the row stays, renamed `name#id`, its members and metadata go.
+   * Answers the project robots deleted with it.
+   */
+  async markDeleted(
+    project: Project,
+    manager?: EntityManager,
+  ): Promise<Pick<RobotEntity, 'id' | 'name'>[]> {
+    return this.transaction(manager, async (m) => {
       await m.getRepository(ProjectMemberEntity).delete({ projectId: project.id });
       await m.getRepository(ProjectMetadataEntity).delete({ projectId: project.id });
       // Its robots go with it, as in Harbor (system robots naming it by name stay, and would
       // reach a new project of that name, which is how Harbor's namespaces behave too).
+      const robots = await m.getRepository(RobotEntity).find({
+        select: { id: true, name: true },
+        where: { projectId: project.id, level: 'project' },
+        order: { id: 'ASC' },
+      });
       await m.getRepository(RobotEntity).delete({ projectId: project.id, level: 'project' });
       await m.getRepository(ProjectEntity).update(
         { id: project.id },
@@ -162,7 +183,16 @@ export class ProjectRepository {
           updatedAt: new Date().toISOString(),
         },
       );
+      return robots;
     });
+  }
+
+  /** Runs `work` in `manager`'s transaction when given, else in a new one. */
+  private transaction<T>(
+    manager: EntityManager | undefined,
+    work: (m: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    return manager ? work(manager) : this.dataSource.transaction(work);
   }
 
   private async upsertMetadata(
@@ -179,8 +209,11 @@ export class ProjectRepository {
     }
   }
 
-  private async withMetadata(row: ProjectEntity): Promise<Project> {
-    const entries = await this.dataSource
+  private async withMetadata(
+    row: ProjectEntity,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Project> {
+    const entries = await manager
       .getRepository(ProjectMetadataEntity)
       .find({ where: { projectId: row.id }, order: { name: 'ASC' } });
     const metadata = Object.fromEntries(entries.map((e) => [e.name, e.value]));

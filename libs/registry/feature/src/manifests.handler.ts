@@ -8,7 +8,7 @@ import {
   RegistryHttpError,
 } from '@berth/registry/domain';
 import { RegistryAuthorizer } from './registry-authorizer';
-import { readLimited, requestContentType } from './registry-request';
+import { actorOf, readLimited, requestContentType } from './registry-request';
 
 /** /v2/<name>/manifests/<reference>: GET, HEAD, PUT, DELETE. */
 @Injectable()
@@ -34,7 +34,7 @@ export class ManifestsHandler {
           repository: name,
           reference,
           recordPull: req.method === 'GET',
-          operator: principal.subject,
+          actor: actorOf(principal, req),
         });
         reply
           .status(200)
@@ -63,7 +63,7 @@ export class ManifestsHandler {
           reference,
           body,
           contentType: requestContentType(req),
-          operator: principal.subject,
+          actor: actorOf(principal, req),
         });
         reply
           .status(201)
@@ -77,7 +77,7 @@ export class ManifestsHandler {
         await this.deleteManifest.execute({
           repository: name,
           reference,
-          operator: principal.subject,
+          actor: actorOf(principal, req),
         });
         return void reply.status(202).send();
       }

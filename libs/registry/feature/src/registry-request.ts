@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Actor } from '@berth/contracts';
 import { OciError } from '@berth/oci';
+import type { RegistryPrincipal } from '@berth/registry/domain';
 import { DISTRIBUTION_API_VERSION } from './registry-challenge';
 
 /** Content type under which /v2/ request bodies reach the raw parser, whatever the client sent. */
@@ -99,4 +101,9 @@ export function queryValue(req: FastifyRequest, key: string): string | undefined
   const query = req.query as Record<string, string | string[] | undefined> | undefined;
   const value = query?.[key];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** Who made a /v2/ request, for its events: the token's subject (`anonymous` without one) and the client's address. */
+export function actorOf(principal: RegistryPrincipal, req: FastifyRequest): Actor {
+  return { operator: principal.subject ?? 'anonymous', sourceAddress: req.ip.slice(0, 64) };
 }

@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { firstQueryValue, parsePaging, type RawQuery } from '@berth/api/domain';
-import { IdentityErrorFilter, RequestAuthenticator } from '@berth/identity/domain';
+import { actorOf, IdentityErrorFilter, RequestAuthenticator } from '@berth/identity/domain';
 import {
   AddProjectMemberUseCase,
   DeleteProjectMemberUseCase,
@@ -65,10 +65,12 @@ export class ProjectMembersController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
+    const caller = await callerOf(this.authenticator, req);
     const member = await this.addMember.execute(
-      await callerOf(this.authenticator, req),
+      caller,
       projectRef(p, req),
       objectBody(body),
+      actorOf(caller, req),
     );
     reply.header(
       'Location',
@@ -97,11 +99,13 @@ export class ProjectMembersController {
     @Body() body: unknown,
     @Req() req: FastifyRequest,
   ): Promise<void> {
+    const caller = await callerOf(this.authenticator, req);
     await this.updateMember.execute(
-      await callerOf(this.authenticator, req),
+      caller,
       projectRef(p, req),
       idParam(mid, 'member'),
       objectBody(body),
+      actorOf(caller, req),
     );
   }
 
@@ -111,10 +115,12 @@ export class ProjectMembersController {
     @Param('mid') mid: string,
     @Req() req: FastifyRequest,
   ): Promise<void> {
+    const caller = await callerOf(this.authenticator, req);
     await this.deleteMember.execute(
-      await callerOf(this.authenticator, req),
+      caller,
       projectRef(p, req),
       idParam(mid, 'member'),
+      actorOf(caller, req),
     );
   }
 }

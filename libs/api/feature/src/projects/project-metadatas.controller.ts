@@ -1,6 +1,6 @@
 import { Body, Delete, Get, HttpCode, Param, Post, Put, Req, UseFilters } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { IdentityErrorFilter, RequestAuthenticator } from '@berth/identity/domain';
+import { actorOf, IdentityErrorFilter, RequestAuthenticator } from '@berth/identity/domain';
 import {
   AddProjectMetadataUseCase,
   DeleteProjectMetadataUseCase,
@@ -39,11 +39,8 @@ export class ProjectMetadatasController {
     @Body() body: unknown,
     @Req() req: FastifyRequest,
   ): Promise<void> {
-    await this.addMetadata.execute(
-      await callerOf(this.authenticator, req),
-      projectRef(p, req),
-      body,
-    );
+    const caller = await callerOf(this.authenticator, req);
+    await this.addMetadata.execute(caller, projectRef(p, req), body, actorOf(caller, req));
   }
 
   @Get(':meta_name')
@@ -66,12 +63,8 @@ export class ProjectMetadatasController {
     @Body() body: unknown,
     @Req() req: FastifyRequest,
   ): Promise<void> {
-    await this.updateMetadata.execute(
-      await callerOf(this.authenticator, req),
-      projectRef(p, req),
-      name,
-      body,
-    );
+    const caller = await callerOf(this.authenticator, req);
+    await this.updateMetadata.execute(caller, projectRef(p, req), name, body, actorOf(caller, req));
   }
 
   @Delete(':meta_name')
@@ -80,10 +73,7 @@ export class ProjectMetadatasController {
     @Param('meta_name') name: string,
     @Req() req: FastifyRequest,
   ): Promise<void> {
-    await this.deleteMetadata.execute(
-      await callerOf(this.authenticator, req),
-      projectRef(p, req),
-      name,
-    );
+    const caller = await callerOf(this.authenticator, req);
+    await this.deleteMetadata.execute(caller, projectRef(p, req), name, actorOf(caller, req));
   }
 }

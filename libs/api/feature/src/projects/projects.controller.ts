@@ -22,6 +22,7 @@ import {
   type RawQuery,
 } from '@berth/api/domain';
 import {
+  actorOf,
   IdentityErrorFilter,
   RequestAuthenticator,
   UserRepository,
@@ -114,7 +115,11 @@ export class ProjectsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     const caller = await callerOf(this.authenticator, req);
-    const project = await this.createProject.execute(caller, objectBody(body));
+    const project = await this.createProject.execute(
+      caller,
+      objectBody(body),
+      actorOf(caller, req),
+    );
     // Harbor's X-Resource-Name-In-Location: true asks for the name in Location instead of the id.
     const byName = req.headers['x-resource-name-in-location'] === 'true';
     reply.header(
@@ -139,12 +144,18 @@ export class ProjectsController {
     @Req() req: FastifyRequest,
   ): Promise<void> {
     const caller = await callerOf(this.authenticator, req);
-    await this.updateProject.execute(caller, projectRef(p, req), objectBody(body));
+    await this.updateProject.execute(
+      caller,
+      projectRef(p, req),
+      objectBody(body),
+      actorOf(caller, req),
+    );
   }
 
   @Delete(':project_name_or_id')
   async delete(@Param('project_name_or_id') p: string, @Req() req: FastifyRequest): Promise<void> {
-    await this.deleteProject.execute(await callerOf(this.authenticator, req), projectRef(p, req));
+    const caller = await callerOf(this.authenticator, req);
+    await this.deleteProject.execute(caller, projectRef(p, req), actorOf(caller, req));
   }
 
   @Get(':project_name_or_id/summary')

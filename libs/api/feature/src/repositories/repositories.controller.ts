@@ -11,7 +11,7 @@ import {
   type RawQuery,
 } from '@berth/api/domain';
 import { ArtifactStore, indexChildren, type ArtifactView } from '@berth/artifacts/domain';
-import { RequestAuthenticator, type Principal } from '@berth/identity/domain';
+import { actorOf, RequestAuthenticator } from '@berth/identity/domain';
 import { isValidTag } from '@berth/oci';
 import { HarborApiController } from '../harbor-api.decorator';
 import { setPageHeaders } from '../pagination';
@@ -47,9 +47,6 @@ export const UNFILTERED_LIST_QUERY: ListQuerySpec = { filters: {}, sorts: [] };
 
 // Harbor keeps descriptions in a text column; Berth bounds them.
 export const MAX_REPOSITORY_DESCRIPTION = 65_535;
-
-const operatorOf = (p: Principal): string | undefined =>
-  p.kind === 'user' ? p.username : undefined;
 
 /**
  * Harbor's repositories, artifacts and tags under `/projects/{project_name}/repositories`.
@@ -130,7 +127,7 @@ export class RepositoriesController {
       repositoryName,
       'repository:delete',
     );
-    await this.store.deleteRepository(repository, operatorOf(caller));
+    await this.store.deleteRepository(repository, actorOf(caller, req));
   }
 
   @Get(':repository_name/artifacts')
@@ -191,7 +188,7 @@ export class RepositoriesController {
       reference,
       'artifact:delete',
     );
-    await this.store.deleteArtifact(repository.name, artifact, operatorOf(caller));
+    await this.store.deleteArtifact(repository.name, artifact, actorOf(caller, req));
   }
 
   @Get(':repository_name/artifacts/:reference/tags')
@@ -237,7 +234,7 @@ export class RepositoriesController {
     );
     const name = objectBody(body).name;
     if (typeof name !== 'string' || !isValidTag(name)) throw badRequest('invalid tag name');
-    if (!(await this.store.createTag(repository.name, artifact, name, operatorOf(caller))))
+    if (!(await this.store.createTag(repository.name, artifact, name, actorOf(caller, req))))
       throw conflict(`the tag ${name} already exists in the repository`);
   }
 
@@ -257,7 +254,7 @@ export class RepositoriesController {
       reference,
       'tag:delete',
     );
-    if (!(await this.store.deleteTag(repository.name, artifact, tagName, operatorOf(caller))))
+    if (!(await this.store.deleteTag(repository.name, artifact, tagName, actorOf(caller, req))))
       throw notFound(`tag ${tagName.slice(0, 128)} not found on the artifact`);
   }
 

@@ -51,6 +51,12 @@ export class RobotAuthority {
     return project;
   }
 
+  /** The name of a project robot's project, if it still exists; undefined for system robots. */
+  async projectNameOf(robot: RobotEntity): Promise<string | undefined> {
+    if (robot.level !== 'project' || robot.projectId === null) return undefined;
+    return (await this.projects.getById(robot.projectId))?.name;
+  }
+
   async projectByName(name: string): Promise<Project> {
     const project = await this.projects.getByName(name);
     if (!project) throw notFound(`project ${name.slice(0, 255)} not found`);

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Actor } from '@berth/contracts';
 import { badRequest, forbidden, notFound, type Paging } from '@berth/api/domain';
 import {
+  actorOf,
   durationError,
   expiresAtFor,
   fullRobotName,
@@ -11,7 +14,10 @@ import {
   RobotRepository,
   robotNameError,
   robotPermissionsError,
+  robotCreated,
+  robotDeleted,
   robotSecretError,
+  robotUpdated,
   subjectOf,
   type Principal,
   type RobotEntity,
@@ -19,6 +25,7 @@ import {
   type RobotPatch,
   type RobotPermission,
 } from '@berth/identity/domain';
+import { OutboxWriter } from '@berth/platform/messaging';
 import { isSysadmin, RobotAuthority } from './robot-authority';
 
 export interface CreateRobotCommand {
@@ -56,11 +63,14 @@ export class CreateRobotUseCase {
   constructor(
     private readonly robots: RobotRepository,
     private readonly authority: RobotAuthority,
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   async execute(
     actor: Principal,
     command: CreateRobotCommand,
+    audit: Actor = actorOf(actor),
   ): Promise<{ robot: RobotEntity; secret: string }> {
     check(robotNameError(command.name));
     const duration = command.duration ?? NEVER_EXPIRES;
@@ -84,17 +94,24 @@ export class CreateRobotUseCase {
     const permissions = normalizePermissions(command.permissions as RobotPermission[]);
     await this.authority.requireWithinOwn(actor, permissions);
     const secret = generateRobotSecret();
-    const robot = await this.robots.create({
-      name: fullRobotName(command.level, command.name, projectName),
-      description: command.description,
-      level: command.level,
-      projectId,
-      secretHash: hashSecret(secret),
-      disabled: command.disable,
-      duration,
-      expiresAt: expiresAtFor(duration, new Date()),
-      permissions,
-      creator: `${actor.kind}:${subjectOf(actor)}`,
+    const robot = await this.dataSource.transaction(async (em) => {
+      const created = await this.robots.create(
+        {
+          name: fullRobotName(command.level, command.name, projectName),
+          description: command.description,
+          level: command.level,
+          projectId,
+          secretHash: hashSecret(secret),
+          disabled: command.disable,
+          duration,
+          expiresAt: expiresAtFor(duration, new Date()),
+          permissions,
+          creator: `${actor.kind}:${subjectOf(actor)}`,
+        },
+        em,
+      );
+      await this.outbox.append(em, robotCreated(audit, { robot: created, project: projectName }));
+      return created;
     });
     return { robot, secret };
   }
@@ -149,9 +166,16 @@ export class UpdateRobotUseCase {
   constructor(
     private readonly robots: RobotRepository,
     private readonly authority: RobotAuthority,
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
   ) {}
 
-  async execute(actor: Principal, id: number, command: UpdateRobotCommand): Promise<void> {
+  async execute(
+    actor: Principal,
+    id: number,
+    command: UpdateRobotCommand,
+    audit: Actor = actorOf(actor),
+  ): Promise<void> {
     const robot = await robotById(this.robots, id);
     await this.authority.require(actor, robot, 'robot:update');
     if (command.name !== undefined && command.name !== robot.name)
@@ -167,17 +191,38 @@ export class UpdateRobotUseCase {
       // Harbor counts the duration from the robot's creation.
       patch.expiresAt = expiresAtFor(command.duration, new Date(robot.creationTime));
     }
+    const projectName =
+      robot.level === 'project'
+        ? (await this.authority.projectById(robot.projectId ?? 0)).name
+        : undefined;
     if (command.permissions !== undefined) {
-      const projectName =
-        robot.level === 'project'
-          ? (await this.authority.projectById(robot.projectId ?? 0)).name
-          : undefined;
       check(robotPermissionsError(robot.level, command.permissions, projectName));
       patch.permissions = normalizePermissions(command.permissions as RobotPermission[]);
       await this.authority.requireWithinOwn(actor, patch.permissions);
     }
-    await this.robots.update(id, patch);
+    const changes = robotChanges(robot, patch);
+    await this.dataSource.transaction(async (em) => {
+      await this.robots.update(id, patch, em);
+      // A robot saved back as it was (a whole form, say) is no change worth recording.
+      if (changes.length > 0)
+        await this.outbox.append(em, robotUpdated(audit, { robot, project: projectName }, changes));
+    });
   }
+}
+
+/** The API names of the fields `patch` changes; never the values. */
+function robotChanges(robot: RobotEntity, patch: RobotPatch): string[] {
+  const changes: string[] = [];
+  if (patch.description !== undefined && patch.description !== robot.description)
+    changes.push('description');
+  if (patch.disabled !== undefined && patch.disabled !== robot.disabled) changes.push('disable');
+  if (patch.duration !== undefined && patch.duration !== robot.duration) changes.push('duration');
+  if (
+    patch.permissions !== undefined &&
+    JSON.stringify(patch.permissions) !== JSON.stringify(normalizePermissions(robot.permissions))
+  )
+    changes.push('permissions');
+  return changes;
 }
 
 @Injectable()
@@ -185,12 +230,18 @@ export class DeleteRobotUseCase {
   constructor(
     private readonly robots: RobotRepository,
     private readonly authority: RobotAuthority,
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
   ) {}
 
-  async execute(actor: Principal, id: number): Promise<void> {
+  async execute(actor: Principal, id: number, audit: Actor = actorOf(actor)): Promise<void> {
     const robot = await robotById(this.robots, id);
     await this.authority.require(actor, robot, 'robot:delete');
-    await this.robots.delete(id);
+    const project = await this.authority.projectNameOf(robot);
+    await this.dataSource.transaction(async (em) => {
+      await this.robots.delete(id, em);
+      await this.outbox.append(em, robotDeleted(audit, { robot, project }));
+    });
   }
 }
 
@@ -203,14 +254,25 @@ export class RefreshRobotSecretUseCase {
   constructor(
     private readonly robots: RobotRepository,
     private readonly authority: RobotAuthority,
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
   ) {}
 
-  async execute(actor: Principal, id: number, chosen?: string): Promise<string | undefined> {
+  async execute(
+    actor: Principal,
+    id: number,
+    chosen?: string,
+    audit: Actor = actorOf(actor),
+  ): Promise<string | undefined> {
     const robot = await robotById(this.robots, id);
     await this.authority.require(actor, robot, 'robot:update');
     if (chosen !== undefined) check(robotSecretError(chosen));
     const secret = chosen ?? generateRobotSecret();
-    await this.robots.update(id, { secretHash: hashSecret(secret) });
+    const project = await this.authority.projectNameOf(robot);
+    await this.dataSource.transaction(async (em) => {
+      await this.robots.update(id, { secretHash: hashSecret(secret) }, em);
+      await this.outbox.append(em, robotUpdated(audit, { robot, project }, ['secret']));
+    });
     return chosen === undefined ? secret : undefined;
   }
 }

@@ -23,6 +23,7 @@ import {
   type RawQuery,
 } from '@berth/api/domain';
 import {
+  actorOf,
   AuthenticatedGuard,
   CurrentAuthentication,
   IdentityErrorFilter,
@@ -100,14 +101,18 @@ export class RobotsController {
     const level = fields['level'];
     if (level !== 'system' && level !== 'project')
       throw badRequest('level must be system or project');
-    const { robot, secret } = await this.createRobot.execute(auth.principal, {
-      name: stringField(fields, 'name') ?? '',
-      description: stringField(fields, 'description') ?? '',
-      level,
-      duration: numberField(fields, 'duration'),
-      disable: booleanField(fields, 'disable') ?? false,
-      permissions: fields['permissions'],
-    });
+    const { robot, secret } = await this.createRobot.execute(
+      auth.principal,
+      {
+        name: stringField(fields, 'name') ?? '',
+        description: stringField(fields, 'description') ?? '',
+        level,
+        duration: numberField(fields, 'duration'),
+        disable: booleanField(fields, 'disable') ?? false,
+        permissions: fields['permissions'],
+      },
+      actorOf(auth.principal, req),
+    );
     reply.header('Cache-Control', 'no-store');
     reply.header('Location', `${req.url.split('?', 1)[0].replace(/\/+$/, '')}/${robot.id}`);
     return {
@@ -132,24 +137,35 @@ export class RobotsController {
     @CurrentAuthentication() auth: RequestAuthentication,
     @Param('robot_id') robotId: string,
     @Body() body: unknown,
+    @Req() req: FastifyRequest,
   ): Promise<void> {
     const fields = objectBody(body);
-    await this.updateRobot.execute(auth.principal, idParam(robotId, 'robot'), {
-      name: stringField(fields, 'name'),
-      level: stringField(fields, 'level'),
-      description: stringField(fields, 'description'),
-      duration: numberField(fields, 'duration'),
-      disable: booleanField(fields, 'disable'),
-      permissions: fields['permissions'],
-    });
+    await this.updateRobot.execute(
+      auth.principal,
+      idParam(robotId, 'robot'),
+      {
+        name: stringField(fields, 'name'),
+        level: stringField(fields, 'level'),
+        description: stringField(fields, 'description'),
+        duration: numberField(fields, 'duration'),
+        disable: booleanField(fields, 'disable'),
+        permissions: fields['permissions'],
+      },
+      actorOf(auth.principal, req),
+    );
   }
 
   @Delete(':robot_id')
   async delete(
     @CurrentAuthentication() auth: RequestAuthentication,
     @Param('robot_id') robotId: string,
+    @Req() req: FastifyRequest,
   ): Promise<void> {
-    await this.deleteRobot.execute(auth.principal, idParam(robotId, 'robot'));
+    await this.deleteRobot.execute(
+      auth.principal,
+      idParam(robotId, 'robot'),
+      actorOf(auth.principal, req),
+    );
   }
 
   /** Harbor's `RobotSec`: `{secret}` sets it; without one Berth generates it and shows it once. */
@@ -158,6 +174,7 @@ export class RobotsController {
     @CurrentAuthentication() auth: RequestAuthentication,
     @Param('robot_id') robotId: string,
     @Body() body: unknown,
+    @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ secret?: string }> {
     const fields = body === undefined || body === null ? {} : objectBody(body);
@@ -167,6 +184,7 @@ export class RobotsController {
       auth.principal,
       idParam(robotId, 'robot'),
       chosen === '' ? undefined : chosen,
+      actorOf(auth.principal, req),
     );
     return secret === undefined ? {} : { secret };
   }

@@ -22,6 +22,7 @@ import {
   type RawQuery,
 } from '@berth/api/domain';
 import {
+  actorOf,
   AuthenticatedGuard,
   ChangeUserPasswordUseCase,
   CreateUserUseCase,
@@ -91,13 +92,17 @@ export class UsersController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     const fields = objectBody(body);
-    const user = await this.createUser.execute(auth.principal, {
-      username: requiredString(fields, 'username'),
-      email: requiredString(fields, 'email'),
-      password: requiredString(fields, 'password'),
-      realname: optionalString(fields, 'realname'),
-      comment: optionalString(fields, 'comment'),
-    });
+    const user = await this.createUser.execute(
+      auth.principal,
+      {
+        username: requiredString(fields, 'username'),
+        email: requiredString(fields, 'email'),
+        password: requiredString(fields, 'password'),
+        realname: optionalString(fields, 'realname'),
+        comment: optionalString(fields, 'comment'),
+      },
+      actorOf(auth.principal, req),
+    );
     reply.header('Location', `${req.url.split('?', 1)[0].replace(/\/+$/, '')}/${user.id}`);
   }
 
@@ -126,8 +131,14 @@ export class UsersController {
   async changeOwnPassword(
     @CurrentAuthentication() auth: RequestAuthentication,
     @Body() body: unknown,
+    @Req() req: FastifyRequest,
   ): Promise<void> {
-    await this.changePassword.execute(auth.principal, callerId(auth.principal), passwordReq(body));
+    await this.changePassword.execute(
+      auth.principal,
+      callerId(auth.principal),
+      passwordReq(body),
+      actorOf(auth.principal, req),
+    );
   }
 
   @Get(':user_id')
@@ -143,12 +154,14 @@ export class UsersController {
     @CurrentAuthentication() auth: RequestAuthentication,
     @Param('user_id') userId: string,
     @Body() body: unknown,
+    @Req() req: FastifyRequest,
   ): Promise<void> {
     // Only email, realname and comment are read: sysadmin_flag and the like cannot ride along.
     await this.updateProfile.execute(
       auth.principal,
       userIdParam(userId),
       profileFromBody(objectBody(body)),
+      actorOf(auth.principal, req),
     );
   }
 
@@ -156,8 +169,13 @@ export class UsersController {
   async delete(
     @CurrentAuthentication() auth: RequestAuthentication,
     @Param('user_id') userId: string,
+    @Req() req: FastifyRequest,
   ): Promise<void> {
-    await this.deleteUser.execute(auth.principal, userIdParam(userId));
+    await this.deleteUser.execute(
+      auth.principal,
+      userIdParam(userId),
+      actorOf(auth.principal, req),
+    );
   }
 
   @Put(':user_id/password')
@@ -165,8 +183,14 @@ export class UsersController {
     @CurrentAuthentication() auth: RequestAuthentication,
     @Param('user_id') userId: string,
     @Body() body: unknown,
+    @Req() req: FastifyRequest,
   ): Promise<void> {
-    await this.changePassword.execute(auth.principal, userIdParam(userId), passwordReq(body));
+    await this.changePassword.execute(
+      auth.principal,
+      userIdParam(userId),
+      passwordReq(body),
+      actorOf(auth.principal, req),
+    );
   }
 
   @Put(':user_id/sysadmin')
@@ -174,10 +198,16 @@ export class UsersController {
     @CurrentAuthentication() auth: RequestAuthentication,
     @Param('user_id') userId: string,
     @Body() body: unknown,
+    @Req() req: FastifyRequest,
   ): Promise<void> {
     const flag = objectBody(body)['sysadmin_flag'];
     if (typeof flag !== 'boolean') throw badRequest('sysadmin_flag must be true or false');
-    await this.setSysadmin.execute(auth.principal, userIdParam(userId), flag);
+    await this.setSysadmin.execute(
+      auth.principal,
+      userIdParam(userId),
+      flag,
+      actorOf(auth.principal, req),
+    );
   }
 
   /** Harbor's body `{secret}` sets the secret; without one Berth generates it and shows it once. */
@@ -186,18 +216,20 @@ export class UsersController {
     @CurrentAuthentication() auth: RequestAuthentication,
     @Param('user_id') userId: string,
     @Body() body: unknown,
+    @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ secret: string } | undefined> {
     const id = userIdParam(userId);
+    const audit = actorOf(auth.principal, req);
     const secret = body === undefined || body === null ? undefined : objectBody(body)['secret'];
     if (secret !== undefined && typeof secret !== 'string')
       throw badRequest('secret must be a string');
     reply.header('Cache-Control', 'no-store');
     if (secret !== undefined && secret !== '') {
-      await this.setCliSecret.execute(auth.principal, id, secret);
+      await this.setCliSecret.execute(auth.principal, id, secret, audit);
       return undefined;
     }
-    return { secret: await this.generateCliSecret.execute(auth.principal, id) };
+    return { secret: await this.generateCliSecret.execute(auth.principal, id, audit) };
   }
 }
 

@@ -67,7 +67,7 @@ export class LoginController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    await this.end.execute(readCookie(req.headers.cookie, SESSION_COOKIE));
+    await this.end.execute(readCookie(req.headers.cookie, SESSION_COOKIE), req.ip);
     reply.header('Set-Cookie', clearedSessionCookie(this.secureCookie));
   }
 }

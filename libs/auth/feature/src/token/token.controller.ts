@@ -15,7 +15,7 @@ import type { JwkSet } from '@berth/platform/jwt';
 import { IssueRefreshTokenUseCase } from '../refresh-tokens/issue-refresh-token.usecase';
 import { RedeemRefreshTokenUseCase } from '../refresh-tokens/redeem-refresh-token.usecase';
 import { SigningKeyCache } from '../signing-keys/signing-key.cache';
-import { VerifyCredentialsUseCase } from '@berth/identity/domain';
+import { LoginAudit, namedActor, VerifyCredentialsUseCase } from '@berth/identity/domain';
 import { IssueApiTokenUseCase } from './issue-api-token.usecase';
 import { IssueRegistryTokenUseCase } from './issue-registry-token.usecase';
 import { ANONYMOUS, type Principal } from './principal';
@@ -48,6 +48,7 @@ export class TokenController {
     private readonly issueRefresh: IssueRefreshTokenUseCase,
     private readonly redeemRefresh: RedeemRefreshTokenUseCase,
     private readonly keys: SigningKeyCache,
+    private readonly audit: LoginAudit,
   ) {}
 
   @Get('service/token')
@@ -90,10 +91,18 @@ export class TokenController {
         source,
         allowCliSecret: true,
       });
-      if (result.outcome === 'locked') throw TokenServiceError.throttled(result.retryAfterSeconds);
+      const actor = namedActor(request.credentials.username, source);
+      if (result.outcome === 'locked') {
+        await this.audit.failed('token', actor, 'too many attempts');
+        throw TokenServiceError.throttled(result.retryAfterSeconds);
+      }
       if (result.outcome === 'invalid') {
+        await this.audit.failed('token', actor, result.reason);
         throw TokenServiceError.docker(401, 'UNAUTHORIZED', 'invalid credentials');
       }
+      // Only `docker login` (which asks for a refresh token) is a login; every pull and push
+      // fetches a token with the same credentials and would drown the audit log.
+      if (request.offline) await this.audit.succeeded('token', actor);
       principal = result.principal;
       if (request.offline && request.clientId) {
         refreshToken = await this.issueRefresh.execute(result.principal, request.clientId);

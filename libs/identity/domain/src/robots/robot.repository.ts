@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { IdentityError } from '../identity.errors';
 import { RobotEntity } from './robot.entity';
 import type { RobotLevel } from './robot-permission';
@@ -38,10 +38,10 @@ export abstract class RobotRepository {
   abstract findByName(name: string): Promise<RobotEntity | null>;
   /** By id; `window` as in the users list. */
   abstract list(filter: RobotFilter, window: { offset: number; limit: number }): Promise<RobotPage>;
-  /** Inserts; a taken name is a CONFLICT. */
-  abstract create(robot: NewRobot): Promise<RobotEntity>;
-  abstract update(id: number, patch: RobotPatch): Promise<void>;
-  abstract delete(id: number): Promise<void>;
+  /** Inserts; a taken name is a CONFLICT. Writes go through `manager` when given, to join its transaction. */
+  abstract create(robot: NewRobot, manager?: EntityManager): Promise<RobotEntity>;
+  abstract update(id: number, patch: RobotPatch, manager?: EntityManager): Promise<void>;
+  abstract delete(id: number, manager?: EntityManager): Promise<void>;
 }
 
 @Injectable()
@@ -52,6 +52,10 @@ export class TypeOrmRobotRepository extends RobotRepository {
 
   private get robots() {
     return this.dataSource.getRepository(RobotEntity);
+  }
+
+  private writer(manager: EntityManager | undefined) {
+    return manager?.getRepository(RobotEntity) ?? this.robots;
   }
 
   findById(id: number): Promise<RobotEntity | null> {
@@ -75,7 +79,7 @@ export class TypeOrmRobotRepository extends RobotRepository {
     return { robots, total };
   }
 
-  async create(robot: NewRobot): Promise<RobotEntity> {
+  async create(robot: NewRobot, manager?: EntityManager): Promise<RobotEntity> {
     const now = new Date().toISOString();
     const row = this.robots.create({
       name: robot.name,
@@ -92,7 +96,7 @@ export class TypeOrmRobotRepository extends RobotRepository {
       updateTime: now,
     });
     try {
-      await this.robots.insert(row);
+      await this.writer(manager).insert(row);
     } catch (e) {
       if (isUniqueViolation(e)) throw new IdentityError('CONFLICT', 'robot name already exists');
       throw e;
@@ -100,12 +104,12 @@ export class TypeOrmRobotRepository extends RobotRepository {
     return row;
   }
 
-  async update(id: number, patch: RobotPatch): Promise<void> {
-    await this.robots.update({ id }, { ...patch, updateTime: new Date().toISOString() });
+  async update(id: number, patch: RobotPatch, manager?: EntityManager): Promise<void> {
+    await this.writer(manager).update({ id }, { ...patch, updateTime: new Date().toISOString() });
   }
 
-  async delete(id: number): Promise<void> {
-    await this.robots.delete({ id });
+  async delete(id: number, manager?: EntityManager): Promise<void> {
+    await this.writer(manager).delete({ id });
   }
 }
 

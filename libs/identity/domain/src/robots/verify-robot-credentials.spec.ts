@@ -53,9 +53,20 @@ describe('robot credentials', () => {
     expect((await verify(SECRET, true, 'robot$nobody')).outcome).toBe('invalid');
     expect((await verify(SECRET, false)).outcome).toBe('invalid');
   });
-  it('refuse disabled and expired robots', async () => {
-    expect((await (await verifier({ disabled: true }))(SECRET)).outcome).toBe('invalid');
+  it('refuse disabled and expired robots, saying why only to the audit log', async () => {
+    expect(await (await verifier({ disabled: true }))(SECRET)).toEqual({
+      outcome: 'invalid',
+      reason: 'robot disabled',
+    });
     const past = Math.floor(Date.now() / 1000) - 1;
-    expect((await (await verifier({ expiresAt: past }))(SECRET)).outcome).toBe('invalid');
+    expect(await (await verifier({ expiresAt: past }))(SECRET)).toEqual({
+      outcome: 'invalid',
+      reason: 'robot expired',
+    });
+    // Without the right secret nothing about the robot's state is given away.
+    expect(await (await verifier({ disabled: true }))('Wrong-Secret-1')).toEqual({
+      outcome: 'invalid',
+      reason: 'bad credentials',
+    });
   });
 });

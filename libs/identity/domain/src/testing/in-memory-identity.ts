@@ -1,3 +1,5 @@
+import type { DataSource } from 'typeorm';
+import { LoginAudit } from '../audit';
 import { IdentityError } from '../identity.errors';
 import { LoginThrottle } from '../login-throttle';
 import { hashPassword } from '../password-hash';
@@ -13,6 +15,7 @@ import {
   type UserPatch,
   type UserWindow,
 } from '../user.repository';
+import { RecordingOutbox, inMemoryTransactions } from './recording-outbox';
 
 // The API field names of USER_LIST_COLUMNS, read from a row.
 const FIELD: Record<string, (u: UserEntity) => string | number | null> = {
@@ -158,10 +161,17 @@ export async function seededIdentity(): Promise<{
   users: InMemoryUserRepository;
   sessions: InMemoryUserSessionRepository;
   throttle: LoginThrottle;
+  /** Transactions for the use cases; the in-memory repositories ignore their manager. */
+  dataSource: DataSource;
+  /** Every event the use cases appended. */
+  outbox: RecordingOutbox;
+  loginAudit: LoginAudit;
   admin: UserPrincipal;
   alice: UserPrincipal;
 }> {
   const users = new InMemoryUserRepository();
+  const dataSource = inMemoryTransactions();
+  const outbox = new RecordingOutbox();
   const passwordHash = await hashPassword(PASSWORD);
   const a = await users.create({
     username: 'admin',
@@ -183,6 +193,9 @@ export async function seededIdentity(): Promise<{
     users,
     sessions: new InMemoryUserSessionRepository(),
     throttle: new LoginThrottle(),
+    dataSource,
+    outbox,
+    loginAudit: new LoginAudit(dataSource, outbox),
     admin: { kind: 'user', id: a.id, username: 'admin', sysadmin: true },
     alice: { kind: 'user', id: b.id, username: 'alice', sysadmin: false },
   };

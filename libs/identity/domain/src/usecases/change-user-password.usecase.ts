@@ -1,4 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Actor } from '@berth/contracts';
+import { OutboxWriter } from '@berth/platform/messaging';
+import { actorOf } from '../audit';
 import { IdentityError } from '../identity.errors';
 import { hashPassword, verifyPassword } from '../password-hash';
 import type { Principal } from '../principal';
@@ -6,6 +10,7 @@ import { UserRepository } from '../user.repository';
 import { UserSessionRepository } from '../user-session.repository';
 import { passwordError } from '../user-validation';
 import { badRequest, notFound, requireSelfOrSysadmin } from './actor';
+import { userUpdated } from './user-events';
 
 export interface ChangePasswordCommand {
   /** Required when changing one's own password, admins included. */
@@ -19,9 +24,16 @@ export class ChangeUserPasswordUseCase {
   constructor(
     private readonly users: UserRepository,
     private readonly sessions: UserSessionRepository,
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
   ) {}
 
-  async execute(actor: Principal, id: number, command: ChangePasswordCommand): Promise<void> {
+  async execute(
+    actor: Principal,
+    id: number,
+    command: ChangePasswordCommand,
+    audit: Actor = actorOf(actor),
+  ): Promise<void> {
     const caller = requireSelfOrSysadmin(actor, id);
     const user = await this.users.findById(id);
     if (!user) throw notFound();
@@ -37,7 +49,11 @@ export class ChangeUserPasswordUseCase {
         throw new IdentityError('BAD_REQUEST', 'the new password must differ from the old one');
       }
     }
-    await this.users.update(id, { passwordHash: await hashPassword(command.newPassword) });
+    const passwordHash = await hashPassword(command.newPassword);
+    await this.dataSource.transaction(async (em) => {
+      await this.users.update(id, { passwordHash }, em);
+      await this.outbox.append(em, userUpdated(audit, user, ['password']));
+    });
     // Someone else reset it: whoever held the old password must not stay signed in.
     if (!self) await this.sessions.deleteForUser(id);
   }

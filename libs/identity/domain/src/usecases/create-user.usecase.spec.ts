@@ -7,15 +7,22 @@ const command = { username: 'bob', email: 'bob@example.com', password: 'Secr3tPa
 
 describe('CreateUserUseCase', () => {
   it('lets a system admin create a user who is not an admin', async () => {
-    const { users, admin } = await seededIdentity();
-    const bob = await new CreateUserUseCase(users).execute(admin, { ...command, realname: 'Bob' });
+    const { users, dataSource, outbox, admin } = await seededIdentity();
+    const bob = await new CreateUserUseCase(users, dataSource, outbox).execute(admin, {
+      ...command,
+      realname: 'Bob',
+    });
     expect(bob).toMatchObject({ username: 'bob', email: 'bob@example.com', sysadmin: false });
     expect(await verifyPassword('Secr3tPass', bob.passwordHash ?? '')).toBe(true);
+    expect(outbox.dataOf('user.created')).toEqual([
+      { operator: 'admin', userId: bob.id, username: 'bob' },
+    ]);
+    expect(JSON.stringify(outbox.events)).not.toContain('Secr3tPass');
   });
 
   it('refuses anonymous callers (no self-registration) with 401 and users with 403', async () => {
-    const { users, alice } = await seededIdentity();
-    const create = new CreateUserUseCase(users);
+    const { users, dataSource, outbox, alice } = await seededIdentity();
+    const create = new CreateUserUseCase(users, dataSource, outbox);
     await expect(create.execute({ kind: 'anonymous' }, command)).rejects.toMatchObject({
       code: 'UNAUTHORIZED',
     });
@@ -23,8 +30,8 @@ describe('CreateUserUseCase', () => {
   });
 
   it('refuses invalid fields with 400 and taken names or emails with 409', async () => {
-    const { users, admin } = await seededIdentity();
-    const create = new CreateUserUseCase(users);
+    const { users, dataSource, outbox, admin } = await seededIdentity();
+    const create = new CreateUserUseCase(users, dataSource, outbox);
     for (const bad of [
       { username: 'b#b' },
       { email: 'nope' },
@@ -41,5 +48,6 @@ describe('CreateUserUseCase', () => {
     await expect(
       create.execute(admin, { ...command, email: 'alice@example.com' }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(outbox.events).toEqual([]);
   });
 });

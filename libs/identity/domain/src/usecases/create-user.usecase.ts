@@ -1,4 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Actor } from '@berth/contracts';
+import { OutboxWriter } from '@berth/platform/messaging';
+import { actorOf } from '../audit';
 import { IdentityError } from '../identity.errors';
 import { hashPassword } from '../password-hash';
 import type { Principal } from '../principal';
@@ -12,6 +16,7 @@ import {
   usernameError,
 } from '../user-validation';
 import { badRequest, requireSysadmin } from './actor';
+import { userCreated } from './user-events';
 
 export interface CreateUserCommand {
   username: string;
@@ -24,9 +29,17 @@ export interface CreateUserCommand {
 /** A system admin adds a local user. Self-registration is off: nobody else may. New users are never admins. */
 @Injectable()
 export class CreateUserUseCase {
-  constructor(private readonly users: UserRepository) {}
+  constructor(
+    private readonly users: UserRepository,
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
+  ) {}
 
-  async execute(actor: Principal, command: CreateUserCommand): Promise<UserEntity> {
+  async execute(
+    actor: Principal,
+    command: CreateUserCommand,
+    audit: Actor = actorOf(actor),
+  ): Promise<UserEntity> {
     requireSysadmin(actor); // self-registration is off: anonymous callers get 401, users 403
     const realname = command.realname ?? '';
     const comment = command.comment ?? '';
@@ -41,13 +54,21 @@ export class CreateUserUseCase {
     if (await this.users.findByEmail(command.email)) {
       throw new IdentityError('CONFLICT', 'email is already taken');
     }
-    return this.users.create({
-      username: command.username,
-      email: command.email,
-      realname,
-      comment,
-      passwordHash: await hashPassword(command.password),
-      sysadmin: false,
+    const passwordHash = await hashPassword(command.password);
+    return this.dataSource.transaction(async (em) => {
+      const user = await this.users.create(
+        {
+          username: command.username,
+          email: command.email,
+          realname,
+          comment,
+          passwordHash,
+          sysadmin: false,
+        },
+        em,
+      );
+      await this.outbox.append(em, userCreated(audit, user));
+      return user;
     });
   }
 }

@@ -19,9 +19,9 @@ describe('sessions and RequestAuthenticator', () => {
     );
     return {
       ...id,
-      start: new StartSessionUseCase(verify, id.sessions),
-      end: new EndSessionUseCase(id.sessions),
-      auth: new RequestAuthenticator(verify, id.users, id.sessions),
+      start: new StartSessionUseCase(verify, id.sessions, id.loginAudit),
+      end: new EndSessionUseCase(id.sessions, id.users, id.loginAudit),
+      auth: new RequestAuthenticator(verify, id.users, id.sessions, id.loginAudit),
     };
   };
 
@@ -84,6 +84,46 @@ describe('sessions and RequestAuthenticator', () => {
     const { start } = await setup();
     await expect(start.execute('alice', 'Wr0ngPass')).rejects.toMatchObject({
       code: 'UNAUTHORIZED',
+    });
+  });
+
+  it('records logins, failures with a safe reason, and logouts; never a password', async () => {
+    const { start, end, auth, outbox } = await setup();
+    await expect(start.execute('alice', 'Wr0ng-Passw0rd', '10.0.0.7')).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
+    const s = await start.execute('alice', PASSWORD, '10.0.0.7');
+    await end.execute(s.sessionId, '10.0.0.8');
+    await end.execute(s.sessionId, '10.0.0.8'); // already ended: nothing more to record
+    await auth.authenticateRequest({
+      method: 'GET',
+      headers: { authorization: basic('alice', PASSWORD) },
+    });
+    await expect(
+      auth.authenticateRequest({ method: 'GET', headers: { authorization: basic('alice', 'no') } }),
+    ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(outbox.events.map((e) => [e.type, e.data])).toEqual([
+      [
+        'login.failed',
+        {
+          operator: 'alice',
+          sourceAddress: '10.0.0.7',
+          method: 'session',
+          reason: 'bad credentials',
+        },
+      ],
+      ['login.succeeded', { operator: 'alice', sourceAddress: '10.0.0.7', method: 'session' }],
+      ['login.ended', { operator: 'alice', sourceAddress: '10.0.0.8' }],
+      ['login.failed', { operator: 'alice', method: 'basic', reason: 'bad credentials' }],
+    ]);
+    expect(JSON.stringify(outbox.events)).not.toContain(PASSWORD);
+  });
+
+  it('never fails a login because its audit event could not be stored', async () => {
+    const { start, outbox } = await setup();
+    outbox.appendGrouped = () => Promise.reject(new Error('database is locked'));
+    await expect(start.execute('alice', PASSWORD)).resolves.toMatchObject({
+      principal: { username: 'alice' },
     });
   });
 });

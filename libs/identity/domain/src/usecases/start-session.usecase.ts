@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LoginAudit, namedActor } from '../audit';
 import { IdentityError } from '../identity.errors';
 import type { UserPrincipal } from '../principal';
 import { csrfTokenFor, hashSecret, randomSecret } from '../secret';
@@ -22,11 +23,14 @@ export class StartSessionUseCase {
   constructor(
     private readonly verify: VerifyCredentialsUseCase,
     private readonly sessions: UserSessionRepository,
+    private readonly audit: LoginAudit,
   ) {}
 
   async execute(username: string, password: string, source?: string): Promise<StartedSession> {
     const result = await this.verify.execute({ username, password, source, allowCliSecret: false });
+    const actor = namedActor(username, source);
     if (result.outcome === 'locked') {
+      await this.audit.failed('session', actor, 'too many attempts');
       throw new IdentityError(
         'TOO_MANY_REQUESTS',
         'too many failed logins; try again later',
@@ -35,6 +39,11 @@ export class StartSessionUseCase {
     }
     // Robots never reach here (no CLI secrets on the portal), but they have no session either.
     if (result.outcome === 'invalid' || result.principal.kind !== 'user') {
+      await this.audit.failed(
+        'session',
+        actor,
+        result.outcome === 'invalid' ? result.reason : 'bad credentials',
+      );
       throw new IdentityError('UNAUTHORIZED', 'invalid username or password');
     }
     const now = new Date();
@@ -47,6 +56,7 @@ export class StartSessionUseCase {
       creationTime: now.toISOString(),
       expiresAt: expiresAt.toISOString(),
     });
+    await this.audit.succeeded('session', actor);
     return {
       principal: result.principal,
       sessionId,

@@ -4,7 +4,7 @@ import { profileFromBody, UpdateUserProfileUseCase } from './update-user-profile
 
 describe('UpdateUserProfileUseCase', () => {
   it('updates one’s own profile and ignores sysadmin_flag and has_admin_role in the body', async () => {
-    const { users, alice } = await seededIdentity();
+    const { users, dataSource, outbox, alice } = await seededIdentity();
     const body = {
       email: 'alice@corp.example',
       realname: 'Alice A.',
@@ -12,18 +12,32 @@ describe('UpdateUserProfileUseCase', () => {
       has_admin_role: true,
       username: 'root',
     };
-    await new UpdateUserProfileUseCase(users).execute(alice, alice.id, profileFromBody(body));
+    await new UpdateUserProfileUseCase(users, dataSource, outbox).execute(
+      alice,
+      alice.id,
+      profileFromBody(body),
+    );
     expect(await users.findById(alice.id)).toMatchObject({
       username: 'alice',
       email: 'alice@corp.example',
       realname: 'Alice A.',
       sysadmin: false,
     });
+    expect(outbox.dataOf('user.updated')).toEqual([
+      { operator: 'alice', userId: alice.id, username: 'alice', changes: ['email', 'realname'] },
+    ]);
+    // The same profile again changes nothing, and records nothing.
+    await new UpdateUserProfileUseCase(users, dataSource, outbox).execute(
+      alice,
+      alice.id,
+      profileFromBody(body),
+    );
+    expect(outbox.events).toHaveLength(1);
   });
 
   it('lets an admin edit anyone, but not a user another user', async () => {
-    const { users, admin, alice } = await seededIdentity();
-    const update = new UpdateUserProfileUseCase(users);
+    const { users, dataSource, outbox, admin, alice } = await seededIdentity();
+    const update = new UpdateUserProfileUseCase(users, dataSource, outbox);
     await update.execute(admin, alice.id, { comment: 'by admin' });
     expect((await users.findById(alice.id))?.comment).toBe('by admin');
     await expect(update.execute(alice, admin.id, { comment: 'x' })).rejects.toMatchObject({
@@ -32,9 +46,9 @@ describe('UpdateUserProfileUseCase', () => {
   });
 
   it('refuses bad fields, a taken email and a non-object body', async () => {
-    const { users, admin, alice } = await seededIdentity();
+    const { users, dataSource, outbox, admin, alice } = await seededIdentity();
     await users.update(admin.id, { email: 'admin@example.com' });
-    const update = new UpdateUserProfileUseCase(users);
+    const update = new UpdateUserProfileUseCase(users, dataSource, outbox);
     await expect(update.execute(alice, alice.id, { email: 'x' })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });

@@ -1,9 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Actor } from '@berth/contracts';
+import { OutboxWriter } from '@berth/platform/messaging';
+import { actorOf } from '../audit';
 import { IdentityError } from '../identity.errors';
 import type { Principal } from '../principal';
 import { UserRepository, type UserPatch } from '../user.repository';
 import { commentError, emailError, realnameError } from '../user-validation';
 import { badRequest, notFound, requireSelfOrSysadmin } from './actor';
+import { userUpdated } from './user-events';
 
 /** Harbor's `UserProfile`: the only fields a profile update changes. */
 export interface UserProfile {
@@ -36,9 +41,18 @@ export function profileFromBody(body: unknown): UserProfile {
 /** A user updates their own profile, or a system admin anyone's. */
 @Injectable()
 export class UpdateUserProfileUseCase {
-  constructor(private readonly users: UserRepository) {}
+  constructor(
+    private readonly users: UserRepository,
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
+  ) {}
 
-  async execute(actor: Principal, id: number, profile: UserProfile): Promise<void> {
+  async execute(
+    actor: Principal,
+    id: number,
+    profile: UserProfile,
+    audit: Actor = actorOf(actor),
+  ): Promise<void> {
     requireSelfOrSysadmin(actor, id);
     const user = await this.users.findById(id);
     if (!user) throw notFound();
@@ -49,14 +63,19 @@ export class UpdateUserProfileUseCase {
       if (holder && holder.id !== id) throw new IdentityError('CONFLICT', 'email is already taken');
       patch.email = profile.email;
     }
-    if (profile.realname !== undefined) {
+    if (profile.realname !== undefined && profile.realname !== user.realname) {
       badRequest(realnameError(profile.realname));
       patch.realname = profile.realname;
     }
-    if (profile.comment !== undefined) {
+    if (profile.comment !== undefined && profile.comment !== user.comment) {
       badRequest(commentError(profile.comment));
       patch.comment = profile.comment;
     }
-    if (Object.keys(patch).length > 0) await this.users.update(id, patch);
+    const changes = Object.keys(patch);
+    if (changes.length === 0) return;
+    await this.dataSource.transaction(async (em) => {
+      await this.users.update(id, patch, em);
+      await this.outbox.append(em, userUpdated(audit, user, changes));
+    });
   }
 }

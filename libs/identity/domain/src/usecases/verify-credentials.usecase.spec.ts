@@ -6,13 +6,16 @@ import { VerifyCredentialsUseCase } from './verify-credentials.usecase';
 
 describe('VerifyCredentialsUseCase and GenerateCliSecretUseCase', () => {
   it('verifies a password, and the CLI secret only where allowed', async () => {
-    const { users, throttle, alice } = await seededIdentity();
+    const { users, throttle, dataSource, outbox, alice } = await seededIdentity();
     const verify = new VerifyCredentialsUseCase(users, throttle, new InMemoryRobotRepository());
     expect(
       await verify.execute({ username: 'alice', password: PASSWORD, allowCliSecret: false }),
     ).toEqual({ outcome: 'verified', principal: alice });
 
-    const secret = await new GenerateCliSecretUseCase(users).execute(alice, alice.id);
+    const secret = await new GenerateCliSecretUseCase(users, dataSource, outbox).execute(
+      alice,
+      alice.id,
+    );
     expect(secret).toMatch(/^[A-Za-z0-9]{32}$/);
     expect((await users.findById(alice.id))?.cliSecretHash).not.toContain(secret);
     expect(
@@ -20,12 +23,15 @@ describe('VerifyCredentialsUseCase and GenerateCliSecretUseCase', () => {
     ).toMatchObject({ outcome: 'verified' });
     expect(
       await verify.execute({ username: 'alice', password: secret, allowCliSecret: false }),
-    ).toEqual({ outcome: 'invalid' });
+    ).toEqual({ outcome: 'invalid', reason: 'bad credentials' });
 
-    const renewed = await new GenerateCliSecretUseCase(users).execute(alice, alice.id);
+    const renewed = await new GenerateCliSecretUseCase(users, dataSource, outbox).execute(
+      alice,
+      alice.id,
+    );
     expect(
       await verify.execute({ username: 'alice', password: secret, allowCliSecret: true }),
-    ).toEqual({ outcome: 'invalid' });
+    ).toEqual({ outcome: 'invalid', reason: 'bad credentials' });
     expect(
       await verify.execute({ username: 'alice', password: renewed, allowCliSecret: true }),
     ).toMatchObject({ outcome: 'verified' });
@@ -38,7 +44,7 @@ describe('VerifyCredentialsUseCase and GenerateCliSecretUseCase', () => {
       const t0 = performance.now();
       expect(
         await verify.execute({ username, password: 'Wr0ngPass', allowCliSecret: true }),
-      ).toEqual({ outcome: 'invalid' });
+      ).toEqual({ outcome: 'invalid', reason: 'bad credentials' });
       return performance.now() - t0;
     };
     const known = await time('alice');
@@ -74,6 +80,6 @@ describe('VerifyCredentialsUseCase and GenerateCliSecretUseCase', () => {
     const verify = new VerifyCredentialsUseCase(users, throttle, new InMemoryRobotRepository());
     expect(
       await verify.execute({ username: 'alice', password: PASSWORD, allowCliSecret: true }),
-    ).toEqual({ outcome: 'invalid' });
+    ).toEqual({ outcome: 'invalid', reason: 'bad credentials' });
   });
 });

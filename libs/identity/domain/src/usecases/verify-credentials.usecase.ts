@@ -4,6 +4,7 @@ import { verifyPassword } from '../password-hash';
 import type { RobotPrincipal, UserPrincipal } from '../principal';
 import { isRobotName } from '../robots/robot-name';
 import { robotIsActive, robotPrincipalOf } from '../robots/robot-principal';
+import type { RobotEntity } from '../robots/robot.entity';
 import { RobotRepository } from '../robots/robot.repository';
 import { hashSecret, sameDigest } from '../secret';
 import type { UserEntity } from '../user.entity';
@@ -21,9 +22,13 @@ export interface VerifyCredentialsCommand {
   allowCliSecret: boolean;
 }
 
+/** Why a login failed, in words safe to record; a disabled or expired robot only with its right secret. */
+export type InvalidLoginReason = 'bad credentials' | 'robot disabled' | 'robot expired';
+
 export type VerifyCredentialsResult =
   | { outcome: 'verified'; principal: UserPrincipal | RobotPrincipal }
-  | { outcome: 'invalid' }
+  /** `reason` is for the audit log only: callers answer every invalid login alike. */
+  | { outcome: 'invalid'; reason: InvalidLoginReason }
   | { outcome: 'locked'; retryAfterSeconds: number };
 
 // Verified when the user is unknown or has no password, so every miss costs one scrypt too.
@@ -82,7 +87,7 @@ export class VerifyCredentialsUseCase {
         (command.allowCliSecret && user.cliSecretHash !== null && secretOk));
     if (!verified || !user) {
       this.throttle.recordFailure(username, source);
-      return { outcome: 'invalid' };
+      return { outcome: 'invalid', reason: 'bad credentials' };
     }
     this.throttle.recordSuccess(username);
     if (cacheKey) {
@@ -136,9 +141,14 @@ export class VerifyCredentialsUseCase {
     const secretOk = sameDigest(hashSecret(secret), robot?.secretHash ?? DUMMY_SECRET_HASH);
     if (!robot || !secretOk || !robotIsActive(robot, new Date())) {
       this.throttle.recordFailure(name, source);
-      return { outcome: 'invalid' };
+      const reason = !robot || !secretOk ? 'bad credentials' : inactiveReason(robot);
+      return { outcome: 'invalid', reason };
     }
     this.throttle.recordSuccess(name);
     return { outcome: 'verified', principal: robotPrincipalOf(robot) };
   }
+}
+
+function inactiveReason(robot: RobotEntity): InvalidLoginReason {
+  return robot.disabled ? 'robot disabled' : 'robot expired';
 }

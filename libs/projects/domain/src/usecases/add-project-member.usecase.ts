@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Actor } from '@berth/contracts';
+
 import { badRequest, notFound } from '@berth/api/domain';
-import { UserRepository, type Principal } from '@berth/identity/domain';
+import { actorOf, UserRepository, type Principal } from '@berth/identity/domain';
+import { OutboxWriter } from '@berth/platform/messaging';
 import { ProjectAuthorizer, type ProjectRef } from '../project-authorizer';
+import { memberAdded } from '../project-events';
 import type { ProjectMemberEntity } from '../project-member.entity';
 import { ProjectMemberRepository } from '../project-member.repository';
 import { isProjectRoleId } from '../project-role';
@@ -18,12 +23,15 @@ export class AddProjectMemberUseCase {
     private readonly authorizer: ProjectAuthorizer,
     private readonly members: ProjectMemberRepository,
     private readonly users: UserRepository,
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   async execute(
     actor: Principal,
     ref: ProjectRef,
     command: AddProjectMemberCommand,
+    audit: Actor = actorOf(actor),
   ): Promise<ProjectMemberEntity> {
     const project = await this.authorizer.require(actor, ref, 'member:create');
     if (!isProjectRoleId(command.role_id)) throw badRequest('role_id must be 1, 2, 3, 4 or 5');
@@ -37,6 +45,11 @@ export class AddProjectMemberUseCase {
       user = await this.users.findByUsername(username);
     else throw badRequest('member_user needs a username or a user_id');
     if (!user) throw notFound('user not found');
-    return this.members.add(project.id, user.id, command.role_id);
+    const roleId = command.role_id;
+    return this.dataSource.transaction(async (em) => {
+      const member = await this.members.add(project.id, user.id, roleId, em);
+      await this.outbox.append(em, memberAdded(audit, project, member, user.username));
+      return member;
+    });
   }
 }

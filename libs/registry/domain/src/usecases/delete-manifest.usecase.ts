@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { Actor } from '@berth/contracts';
 import { OciError } from '@berth/oci';
 import { OutboxWriter, createEvent } from '@berth/platform/messaging';
 import { ManifestRepository } from '../repositories/manifest.repository';
@@ -11,7 +12,8 @@ import { REGISTRY_EVENT_SOURCE } from './put-manifest.usecase';
 export interface DeleteManifestCommand {
   repository: string;
   reference: string;
-  operator?: string;
+  /** Who asked and from where, as the event records it. */
+  actor?: Actor;
 }
 
 /**
@@ -51,7 +53,7 @@ export class DeleteManifestUseCase {
             repository: cmd.repository,
             digest: manifest.digest,
             mediaType: manifest.mediaType,
-            ...(cmd.operator === undefined ? {} : { operator: cmd.operator }),
+            ...cmd.actor,
           },
           REGISTRY_EVENT_SOURCE,
         ),

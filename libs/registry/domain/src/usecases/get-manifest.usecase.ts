@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { Actor } from '@berth/contracts';
 import { OciError } from '@berth/oci';
 import { OutboxWriter, createEvent } from '@berth/platform/messaging';
 import type { ManifestEntity } from '../entities/manifest.entity';
@@ -13,7 +14,8 @@ export interface GetManifestCommand {
   reference: string;
   /** GET announces a pull (an outbox row, inserted together with concurrent pulls); HEAD does not. */
   recordPull: boolean;
-  operator?: string;
+  /** Who asked and from where, as the event records it. */
+  actor?: Actor;
 }
 
 /** GET/HEAD of a manifest by tag or digest. */
@@ -48,7 +50,7 @@ export class GetManifestUseCase {
             digest: manifest.digest,
             mediaType: manifest.mediaType,
             ...(reference.kind === 'tag' ? { tag: reference.tag } : {}),
-            ...(cmd.operator === undefined ? {} : { operator: cmd.operator }),
+            ...cmd.actor,
           },
           REGISTRY_EVENT_SOURCE,
         ),

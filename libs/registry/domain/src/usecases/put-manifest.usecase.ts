@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { Actor } from '@berth/contracts';
 import { OciError, parseDigest, parseManifest, type ParsedManifest } from '@berth/oci';
 import { OutboxWriter, createEvent } from '@berth/platform/messaging';
 import { BlobRepository } from '../repositories/blob.repository';
@@ -15,7 +16,8 @@ export interface PutManifestCommand {
   reference: string;
   body: Buffer;
   contentType: string | undefined;
-  operator?: string;
+  /** Who asked and from where, as the event records it. */
+  actor?: Actor;
 }
 
 export interface PutManifestResult {
@@ -79,7 +81,7 @@ export class PutManifestUseCase {
             mediaType: manifest.mediaType,
             size: cmd.body.length,
             ...(tag === undefined ? {} : { tag }),
-            ...(cmd.operator === undefined ? {} : { operator: cmd.operator }),
+            ...cmd.actor,
           },
           REGISTRY_EVENT_SOURCE,
         ),
