@@ -4,7 +4,9 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataSource, In } from 'typeorm';
 import {
+  AuditLogEntity,
   SystemConfigurations,
   WebhookJobRepository,
   WebhookPolicyRepository,
@@ -342,6 +344,26 @@ describe('notifier: webhooks and audit forwarding (all-in-one)', () => {
       200,
     );
     expect(syslog.errors).toEqual([]);
-    await configurations.update({ operator: 'admin' }, { audit_log_forward_endpoint: '' });
+
+    // skip_audit_log_database: records reach the collector only.
+    await configurations.update({ operator: 'admin' }, { skip_audit_log_database: true });
+    await push('siem-only');
+    await waitFor(
+      () =>
+        syslog.messages.some(
+          (m) => m.structuredData['audit@32473']?.resource === 'hooks/app:siem-only',
+        ),
+      20_000,
+      100,
+    );
+    const stored = await berth.app
+      .get(DataSource)
+      .getRepository(AuditLogEntity)
+      .findBy({ resource: In(['hooks/app:siem-only', 'hooks/app:siem-2']) });
+    expect(stored.map((r) => r.resource)).toEqual(['hooks/app:siem-2']);
+    await configurations.update(
+      { operator: 'admin' },
+      { skip_audit_log_database: false, audit_log_forward_endpoint: '' },
+    );
   });
 });
