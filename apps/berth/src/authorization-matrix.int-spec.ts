@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegistryAccessEntry, RegistryTokenClaims } from '@berth/contracts';
@@ -8,7 +8,9 @@ import {
   UserRepository,
   type UserPrincipal,
 } from '@berth/identity/domain';
+import { AuditPurgeService, WebhookJobEntity } from '@berth/notifications/domain';
 import type { RunningService } from '@berth/platform/runtime';
+import { DataSource } from 'typeorm';
 import { startTestBerth } from './testing/test-berth';
 
 // Berth's authorization as one table: every caller × every endpoint of /v2/ and /api/v2.0 ×
@@ -100,6 +102,19 @@ const WRITERS: Holder[] = ['projectAdmin', 'maintainer', 'developer'];
 const DELETERS: Holder[] = ['projectAdmin', 'maintainer'];
 const ROBOT_READERS: Holder[] = ['projectAdmin', 'maintainer'];
 const ADMINS: Holder[] = ['projectAdmin'];
+/** Harbor's notification-policy read/list: project admins and maintainers. */
+const WEBHOOK_READERS: Holder[] = ['projectAdmin', 'maintainer'];
+/** Harbor's log list: every role but limited guest, and nothing from a project being public. */
+const LOG_READERS: Holder[] = ['projectAdmin', 'maintainer', 'developer', 'guest'];
+/** A webhook target that needs no DNS; the policies' event type never fires in this suite. */
+const HOOK_TARGET = 'https://8.8.8.8/berth-matrix';
+const hookPolicy = (name: string) => ({
+  name,
+  event_types: ['QUOTA_EXCEED'],
+  targets: [{ type: 'http', address: HOOK_TARGET }],
+});
+/** Artifact pushes in the audit log: the rows every project has from the fixtures. */
+const PUSH_LOGS = `q=${encodeURIComponent('operation=create,resource_type=artifact')}&page_size=100`;
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures, created once.
@@ -133,6 +148,13 @@ interface Fixtures {
   bystander: number;
   pushed: Record<Repo, Pushed>;
   robotSecret: Record<Robot, { name: string; secret: string }>;
+  /** A webhook policy of each project, and one delivery (execution and task) of it. */
+  policyId: Record<Project, number>;
+  executionId: Record<Project, number>;
+  /** The audit log rows of each project's pushes. */
+  pushLogIds: Record<Project, number[]>;
+  /** An audit log purge run. */
+  purgeId: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -169,6 +191,25 @@ interface ApiEndpoint {
   check?: (res: Response, c: Caller, t: ApiTarget) => Promise<void>;
 }
 
+const webhookPath = (t: ApiTarget): string =>
+  `/projects/${t === 'idor' ? 'own' : t}/webhook/policies`;
+/** The policy named by an object row: `idor` names other's policy under own's path. */
+const policyOf = (t: ApiTarget, f: Fixtures): number =>
+  f.policyId[t === 'idor' ? 'other' : (t as Project)];
+/** An execution row: `idor` names other's execution under own's path and own's policy. */
+const executionPath = (t: ApiTarget, f: Fixtures): string => {
+  const project: Project = t === 'idor' ? 'own' : (t as Project);
+  const execution = f.executionId[t === 'idor' ? 'other' : project];
+  return `/projects/${project}/webhook/policies/${f.policyId[project]}/executions/${execution}`;
+};
+/** What a list of push rows shows of each project: all its rows or none. */
+async function expectPushLogsOf(res: Response, visible: Project[]): Promise<void> {
+  const ids = ((await res.json()) as Array<{ id: number }>).map((r) => r.id);
+  for (const p of PROJECTS) {
+    const shown = f.pushLogIds[p].filter((id) => ids.includes(id));
+    expect(shown, `rows of ${p}`).toEqual(visible.includes(p) ? f.pushLogIds[p] : []);
+  }
+}
 const repoPath = (t: ApiTarget): string => `/projects/${t === 'idor' ? 'own' : t}/repositories`;
 const projectRef = (t: ApiTarget, f: Fixtures): string =>
   t === 'idor' ? String(f.projectId.other) : t;
@@ -620,6 +661,192 @@ const API: ApiEndpoint[] = [
     body: () => ({}),
     who: 'self',
     ok: 200,
+  },
+  // Webhooks (Harbor's notification-policy resource).
+  {
+    route: 'GET /projects/{project_name_or_id}/webhook/policies',
+    kind: 'project',
+    path: (t, f) => `/projects/${projectRef(t, f)}/webhook/policies`,
+    allowed: WEBHOOK_READERS,
+    ok: 200,
+    check: async (res, _c, t) => {
+      const policies = (await res.json()) as Array<{ project_id: number }>;
+      const project = t === 'idor' ? 'other' : (t as Project);
+      expect(policies.map((p) => p.project_id)).toEqual([f.projectId[project]]);
+    },
+  },
+  {
+    route: 'POST /projects/{project_name_or_id}/webhook/policies',
+    what: 'a taken name',
+    kind: 'project',
+    path: (t, f) => `/projects/${projectRef(t, f)}/webhook/policies`,
+    body: () => hookPolicy('m-hook'),
+    allowed: ADMINS,
+    ok: 409,
+  },
+  {
+    route: 'GET /projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}',
+    kind: 'object',
+    path: (t, f) => `${webhookPath(t)}/${policyOf(t, f)}`,
+    allowed: WEBHOOK_READERS,
+    ok: 200,
+  },
+  {
+    route: 'PUT /projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}',
+    what: 'its description',
+    kind: 'object',
+    path: (t, f) => `${webhookPath(t)}/${policyOf(t, f)}`,
+    body: () => ({ description: 'touched by the matrix' }),
+    allowed: ADMINS,
+    ok: 200,
+  },
+  {
+    route: 'DELETE /projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}',
+    what: 'a missing policy (idor: another project’s)',
+    kind: 'object',
+    path: (t, f) => `${webhookPath(t)}/${t === 'idor' ? f.policyId.other : 999999}`,
+    allowed: ADMINS,
+    ok: 404,
+  },
+  {
+    route: 'GET /projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/executions',
+    kind: 'object',
+    path: (t, f) => `${webhookPath(t)}/${policyOf(t, f)}/executions`,
+    allowed: WEBHOOK_READERS,
+    ok: 200,
+    check: async (res, _c, t) => {
+      const executions = (await res.json()) as Array<{ id: number }>;
+      expect(executions.map((e) => e.id)).toEqual([f.executionId[t as Project]]);
+    },
+  },
+  {
+    route:
+      'GET /projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/executions/{execution_id}/tasks',
+    kind: 'object',
+    path: (t, f) => `${executionPath(t, f)}/tasks`,
+    allowed: WEBHOOK_READERS,
+    ok: 200,
+  },
+  {
+    route:
+      'GET /projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/executions/{execution_id}/tasks/{task_id}/log',
+    kind: 'object',
+    path: (t, f) =>
+      `${executionPath(t, f)}/tasks/${f.executionId[t === 'idor' ? 'other' : (t as Project)]}/log`,
+    allowed: WEBHOOK_READERS,
+    ok: 200,
+  },
+  {
+    route: 'GET /projects/{project_name_or_id}/webhook/lasttrigger',
+    kind: 'project',
+    path: (t, f) => `/projects/${projectRef(t, f)}/webhook/lasttrigger`,
+    allowed: WEBHOOK_READERS,
+    ok: 200,
+  },
+  {
+    route: 'GET /projects/{project_name_or_id}/webhook/events',
+    kind: 'project',
+    path: (t, f) => `/projects/${projectRef(t, f)}/webhook/events`,
+    allowed: WEBHOOK_READERS,
+    ok: 200,
+  },
+  // The audit log.
+  {
+    route: 'GET /audit-logs',
+    kind: 'global',
+    path: () => `/audit-logs?${PUSH_LOGS}`,
+    who: 'user',
+    ok: 200,
+    // Harbor answers any signed-in caller; one without a role (a robot) sees no project's rows.
+    robotRefused: 200,
+    check: async (res, c) =>
+      expectPushLogsOf(
+        res,
+        c === 'sysadmin' ? PROJECTS : isRole(c) && LOG_READERS.includes(c) ? ['own'] : [],
+      ),
+  },
+  {
+    route: 'GET /projects/{project_name}/logs',
+    kind: 'project',
+    path: (t) => `/projects/${t}/logs?${PUSH_LOGS}`,
+    allowed: LOG_READERS,
+    ok: 200,
+    check: async (res, _c, t) => expectPushLogsOf(res, [t as Project]),
+    targets: PROJECTS,
+  },
+  {
+    route: 'GET /system/purgeaudit',
+    kind: 'global',
+    path: () => '/system/purgeaudit',
+    who: 'sysadmin',
+    ok: 200,
+    robotRefused: 403,
+  },
+  {
+    route: 'GET /system/purgeaudit/{purge_id}',
+    kind: 'global',
+    path: (_t, f) => `/system/purgeaudit/${f.purgeId}`,
+    who: 'sysadmin',
+    ok: 200,
+    robotRefused: 403,
+  },
+  {
+    route: 'GET /system/purgeaudit/{purge_id}/log',
+    kind: 'global',
+    path: (_t, f) => `/system/purgeaudit/${f.purgeId}/log`,
+    who: 'sysadmin',
+    ok: 200,
+    robotRefused: 403,
+  },
+  {
+    route: 'GET /system/purgeaudit/schedule',
+    kind: 'global',
+    path: () => '/system/purgeaudit/schedule',
+    who: 'sysadmin',
+    ok: 200,
+    robotRefused: 403,
+  },
+  {
+    route: 'POST /system/purgeaudit/schedule',
+    what: 'a manual dry run',
+    kind: 'global',
+    path: () => '/system/purgeaudit/schedule',
+    body: () => ({
+      schedule: { type: 'Manual' },
+      parameters: { audit_retention_hour: 24 * 365, include_operations: 'pull', dry_run: true },
+    }),
+    who: 'sysadmin',
+    ok: 201,
+    robotRefused: 403,
+  },
+  {
+    route: 'PUT /system/purgeaudit/schedule',
+    what: 'to none',
+    kind: 'global',
+    path: () => '/system/purgeaudit/schedule',
+    body: () => ({ schedule: { type: 'None' } }),
+    who: 'sysadmin',
+    ok: 200,
+    robotRefused: 403,
+  },
+  // System configurations.
+  {
+    route: 'GET /configurations',
+    kind: 'global',
+    path: () => '/configurations',
+    who: 'sysadmin',
+    ok: 200,
+    robotRefused: 403,
+  },
+  {
+    route: 'PUT /configurations',
+    what: 'nothing changed',
+    kind: 'global',
+    path: () => '/configurations',
+    body: () => ({}),
+    who: 'sysadmin',
+    ok: 200,
+    robotRefused: 403,
   },
 ];
 
@@ -1302,6 +1529,67 @@ describe('authorization matrix: caller × endpoint × project, /v2/ and /api/v2.
 
     f.pushed = {} as Fixtures['pushed'];
     for (const repo of REPOS) f.pushed[repo] = await pushRepository(repo);
+
+    f.policyId = {} as Fixtures['policyId'];
+    f.executionId = {} as Fixtures['executionId'];
+    f.pushLogIds = {} as Fixtures['pushLogIds'];
+    const jobs = service.app.get(DataSource).getRepository(WebhookJobEntity);
+    for (const p of PROJECTS) {
+      const res = await api(
+        'sysadmin',
+        'POST',
+        `/projects/${p}/webhook/policies`,
+        hookPolicy('m-hook'),
+      );
+      expect(res.status).toBe(201);
+      f.policyId[p] = Number(res.headers.get('location')!.split('/').pop());
+      // A delivery already made: written as the dispatcher leaves it, so nothing is sent.
+      const now = new Date().toISOString();
+      const job = await jobs.save(
+        jobs.create({
+          policyId: f.policyId[p],
+          projectId: f.projectId[p],
+          eventId: randomUUID(),
+          targetIndex: 0,
+          eventType: 'QUOTA_EXCEED',
+          vendorType: 'WEBHOOK',
+          address: HOOK_TARGET,
+          contentType: 'application/json',
+          payload: '{}',
+          status: 'Success',
+          statusMessage: '',
+          attempts: 1,
+          nextAttemptAt: 0,
+          leaseUntil: 0,
+          claim: null,
+          creationTime: now,
+          startTime: now,
+          endTime: now,
+          updateTime: now,
+        }),
+      );
+      f.executionId[p] = job.id;
+    }
+    f.purgeId = (await service.app.get(AuditPurgeService).run('MANUAL', {
+      auditRetentionHour: 24 * 365,
+      includeOperations: ['pull'],
+      dryRun: true,
+    }))!.id;
+    // The audit log is written by the notifier, after the pushes: wait for every project's.
+    const deadline = Date.now() + 15_000;
+    for (const p of PROJECTS) {
+      for (;;) {
+        const res = await api('sysadmin', 'GET', `/projects/${p}/logs?${PUSH_LOGS}`);
+        const ids = ((await res.json()) as Array<{ id: number }>).map((r) => r.id);
+        // Two manifests per repository: the tagged image and its referrer.
+        if (ids.length >= 2 * REPOS.filter((r) => r.startsWith(`${p}/`)).length) {
+          f.pushLogIds[p] = ids;
+          break;
+        }
+        if (Date.now() > deadline) throw new Error(`no audit log rows of ${p}'s pushes`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   });
   afterAll(async () => {
     await service?.app.close();

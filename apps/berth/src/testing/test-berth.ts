@@ -11,10 +11,14 @@ export interface TestBerth {
   dataDir: string;
 }
 
-/** The all-in-one composition booted in this process on SQLite and a temporary data dir. */
+/**
+ * The all-in-one composition booted in this process on SQLite and a temporary data dir; `env`
+ * adds or overrides settings (e.g. `BERTH_WEBHOOK_ALLOW_PRIVATE`).
+ */
 export async function startTestBerth(
   dataDirPrefix: string,
   adminPassword: string,
+  env: Record<string, string> = {},
 ): Promise<TestBerth> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), dataDirPrefix));
   const port = await freePort();
@@ -24,6 +28,7 @@ export async function startTestBerth(
     BERTH_DATA_DIR: dataDir,
     BERTH_ADMIN_PASSWORD: adminPassword,
     BERTH_LOG_LEVEL: 'silent',
+    ...env,
   });
   return { service, base: `http://127.0.0.1:${port}`, dataDir };
 }

@@ -10,10 +10,21 @@ import { ProjectsApiModule } from './projects/projects-api.module';
 import { RobotsApiModule } from './robots/robots-api.module';
 import { UsersApiModule } from './users/users-api.module';
 import { RepositoriesApiModule } from './repositories/repositories-api.module';
+import { AuditApiModule } from './audit/audit-api.module';
+import { ConfigurationsApiModule } from './configurations/configurations-api.module';
+import { WebhooksApiModule } from './webhooks/webhooks-api.module';
 
 /** The Harbor-compatible management API under /api/v2.0. */
 @Module({
-  imports: [UsersApiModule, ProjectsApiModule, RepositoriesApiModule, RobotsApiModule],
+  imports: [
+    UsersApiModule,
+    ProjectsApiModule,
+    RepositoriesApiModule,
+    RobotsApiModule,
+    WebhooksApiModule,
+    AuditApiModule,
+    ConfigurationsApiModule,
+  ],
   controllers: [
     PingController,
     HealthController,

@@ -5,10 +5,13 @@ import {
   MAX_PAGE_SIZE,
   type OpenApiSchema,
 } from '@berth/api/domain';
+import { auditPaths } from './audit/audit.openapi';
+import { configurationsPaths } from './configurations/configurations.openapi';
 import { projectsPaths } from './projects/projects.openapi';
 import { repositoriesPaths } from './repositories/repositories.openapi';
 import { robotsPaths } from './robots/robots.openapi';
 import { usersPaths, usersSchemas } from './users/users.openapi';
+import { webhooksPaths } from './webhooks/webhooks.openapi';
 
 /**
  * The OpenAPI 3 description of what Berth's /api/v2.0 serves today, written by hand after
@@ -130,6 +133,9 @@ export const openApiDocument: OpenApiDocument = {
     ...projectsPaths,
     ...repositoriesPaths,
     ...robotsPaths,
+    ...webhooksPaths,
+    ...auditPaths,
+    ...configurationsPaths,
   },
   components: {
     schemas: {

@@ -42,6 +42,12 @@ const EXPECTED: Record<ProjectAction, Holder[]> = {
   'robot:create': ['projectAdmin'],
   'robot:update': ['projectAdmin'],
   'robot:delete': ['projectAdmin'],
+  'webhook:read': ['projectAdmin', 'maintainer'],
+  'webhook:list': ['projectAdmin', 'maintainer'],
+  'webhook:create': ['projectAdmin'],
+  'webhook:update': ['projectAdmin'],
+  'webhook:delete': ['projectAdmin'],
+  'log:list': ['projectAdmin', 'maintainer', 'developer', 'guest'],
 };
 
 const ROLE_OF_HOLDER: Record<Exclude<Holder, 'public'>, ProjectRoleId> = {
@@ -112,5 +118,18 @@ describe('ProjectAccess', () => {
     expect(await access.registryActions(alice, team)).toEqual(['pull']);
     expect(await access.can(alice, team, 'member:read')).toBe(true);
     expect(await access.can(alice, team, 'tag:create')).toBe(false);
+  });
+
+  it('lists the projects where a user’s memberships give an action', async () => {
+    const byUser = new ProjectAccess({
+      rolesOfUser: async () => [
+        { projectId: 7, roleId: PROJECT_ROLES.guest },
+        { projectId: 9, roleId: PROJECT_ROLES.limitedGuest },
+        { projectId: 11, roleId: PROJECT_ROLES.maintainer },
+      ],
+    } as unknown as ProjectMemberRepository);
+    expect(await byUser.memberProjectIds(alice, 'log:list')).toEqual([7, 11]);
+    expect(await byUser.memberProjectIds(alice, 'webhook:read')).toEqual([11]);
+    expect(await byUser.memberProjectIds(anonymous, 'log:list')).toEqual([]);
   });
 });

@@ -32,6 +32,12 @@ export const PROJECT_ACTIONS = [
   'robot:create',
   'robot:update',
   'robot:delete',
+  'webhook:read',
+  'webhook:list',
+  'webhook:create',
+  'webhook:update',
+  'webhook:delete',
+  'log:list',
 ] as const;
 export type ProjectAction = (typeof PROJECT_ACTIONS)[number];
 
@@ -88,6 +94,12 @@ export const PERMISSIONS: Readonly<Record<ProjectAction, readonly boolean[]>> = 
   'robot:create':      [X,           _,         _,        _,    _,           _],
   'robot:update':      [X,           _,         _,        _,    _,           _],
   'robot:delete':      [X,           _,         _,        _,    _,           _],
+  'webhook:read':      [X,           X,         _,        _,    _,           _],
+  'webhook:list':      [X,           X,         _,        _,    _,           _],
+  'webhook:create':    [X,           _,         _,        _,    _,           _],
+  'webhook:update':    [X,           _,         _,        _,    _,           _],
+  'webhook:delete':    [X,           _,         _,        _,    _,           _],
+  'log:list':          [X,           X,         X,        X,    _,           _],
 };
 
 const HOLDER_OF_ROLE: Record<ProjectRoleId, Holder> = {
@@ -150,6 +162,16 @@ export class ProjectAccess {
   ): Promise<boolean> {
     if (principal.kind === 'user' && principal.sysadmin) return true;
     return permits(await this.roleOf(principal, project), project.isPublic, action);
+  }
+
+  /**
+   * The projects in which a signed-in user may do `action` through a membership; for actions no
+   * public project grants (such as `log:list`), every project they may do it in.
+   */
+  async memberProjectIds(principal: Principal, action: ProjectAction): Promise<number[]> {
+    if (principal.kind !== 'user') return [];
+    const memberships = await this.members.rolesOfUser(principal.id);
+    return memberships.filter((m) => permits(m.roleId, false, action)).map((m) => m.projectId);
   }
 
   /** The registry actions the principal has in the project, in the order pull, push, delete. */
