@@ -1,7 +1,7 @@
 // Events benchmark: how fast a push reaches a webhook receiver, Berth against the CNCF
 // distribution registry's notifications, same machine, same run.
 //
-//   node -r @swc-node/register tools/bench/events.bench.ts [--quick] [--only=berth]
+//   node -r @swc-node/register tools/bench/events.bench.ts [--quick] [--only=berth] [--cpu-prof=<dir>]
 //
 // Targets: distribution (notifications endpoint, its in-memory queue), Berth all-in-one
 // (outbox + in-process bus) and Berth distributed (outbox + NATS JetStream, notifier process).
@@ -13,7 +13,9 @@
 //     last event received, and the pushes per second the registry took meanwhile
 // Every server listens on 127.0.0.1 and is stopped at the end; loops are bounded by counts.
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as path from 'node:path';
 import {
   OCI_CONFIG,
   OCI_LAYER_GZIP,
@@ -29,6 +31,7 @@ import {
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const only = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const cpuProfDir = [...args].find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
 const cfg = {
   latencyPushes: quick ? 50 : 300,
   throughputPushes: quick ? 300 : 2000,
@@ -236,7 +239,16 @@ async function measure(t: Target, receiver: Receiver): Promise<Figures> {
 async function main(): Promise<void> {
   const receiver = new Receiver();
   await receiver.start();
-  const berthEnv = { BERTH_WEBHOOK_ALLOW_PRIVATE: 'true', BERTH_LOG_LEVEL: 'error' };
+  const berthEnv: Record<string, string> = {
+    BERTH_WEBHOOK_ALLOW_PRIVATE: 'true',
+    BERTH_LOG_LEVEL: 'error',
+  };
+  if (cpuProfDir) {
+    // Node 20 refuses --cpu-prof in NODE_OPTIONS: the preload profiles each process instead.
+    fs.mkdirSync(cpuProfDir, { recursive: true });
+    berthEnv.NODE_OPTIONS = `--require ${path.join(__dirname, 'cpu-profile.preload.cjs')}`;
+    berthEnv.BERTH_BENCH_CPU_PROF_DIR = path.resolve(cpuProfDir);
+  }
   const defs: Array<{ name: string; start: () => Promise<RegistryInstance>; repo: string }> = [
     {
       name: 'distribution',

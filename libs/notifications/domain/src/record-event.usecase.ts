@@ -49,6 +49,7 @@ export class RecordEventUseCase {
   private pending: Pending[] = [];
   private readonly registryHost: string;
   /** Projects by name for a moment: a burst of pulls would otherwise look one up per event. */
+  private readonly repositoryCreated = new Map<string, Promise<string | undefined>>();
   private readonly projectCache = new Map<
     string,
     { at: number; project: Promise<Project | null> }
@@ -180,7 +181,22 @@ export class RecordEventUseCase {
     return project;
   }
 
-  private async repositoryCreatedAt(name: string): Promise<string | undefined> {
+  private repositoryCreatedAt(name: string): Promise<string | undefined> {
+    // A repository's creation time never changes: remember it (bounded).
+    let known = this.repositoryCreated.get(name);
+    if (!known) {
+      if (this.repositoryCreated.size > 10_000) this.repositoryCreated.clear();
+      known = this.readRepositoryCreatedAt(name);
+      known.then(
+        (at) => at === undefined && this.repositoryCreated.delete(name),
+        () => this.repositoryCreated.delete(name),
+      );
+      this.repositoryCreated.set(name, known);
+    }
+    return known;
+  }
+
+  private async readRepositoryCreatedAt(name: string): Promise<string | undefined> {
     const rows: Array<{ created_at: string }> = await this.dataSource.query(
       this.dataSource.options.type === 'postgres'
         ? 'SELECT created_at FROM repository WHERE name = $1'

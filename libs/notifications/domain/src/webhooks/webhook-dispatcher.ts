@@ -98,16 +98,12 @@ export class WebhookDispatcher {
   private async claimAndStart(): Promise<number> {
     const capacity = this.options.maxInFlight - this.totalInFlight();
     if (capacity <= 0) return 0;
-    const busy = [...this.inFlight]
-      .filter(([, n]) => n >= this.options.maxPerPolicy)
-      .map(([id]) => id);
-    const claimed = await this.jobs.claimDue(capacity, this.leaseMs, busy);
-    const surplus: WebhookJobEntity[] = [];
+    const claimed = await this.jobs.claimDue(
+      capacity,
+      this.leaseMs,
+      (policyId) => this.options.maxPerPolicy - (this.inFlight.get(policyId) ?? 0),
+    );
     for (const job of claimed) {
-      if ((this.inFlight.get(job.policyId) ?? 0) >= this.options.maxPerPolicy) {
-        surplus.push(job);
-        continue;
-      }
       this.inFlight.set(job.policyId, (this.inFlight.get(job.policyId) ?? 0) + 1);
       const attempt = this.deliver(job).finally(() => {
         const left = (this.inFlight.get(job.policyId) ?? 1) - 1;
@@ -118,21 +114,20 @@ export class WebhookDispatcher {
       });
       this.running.add(attempt);
     }
-    if (surplus.length > 0) await this.jobs.release(surplus);
-    return claimed.length - surplus.length;
+    return claimed.length;
   }
 
   private async deliver(job: WebhookJobEntity): Promise<void> {
     const startedAt = new Date().toISOString();
     try {
-      const policy = await this.policies.get(job.projectId, job.policyId);
+      const policy = await this.policies.enabledPolicy(job.projectId, job.policyId);
       const target = policy?.targets[job.targetIndex];
-      if (!policy || !target || !policy.enabled) {
+      if (!policy || !target || target.address !== job.address) {
         await this.jobs.settle(job, {
           startedAt,
           durationMs: 0,
           ok: false,
-          error: policy ? 'policy disabled or target removed' : 'policy deleted',
+          error: 'policy deleted or disabled, or its target changed',
           status: 'Stopped',
         });
         return;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { applyListQuery, type ListQuery, type Paging } from '@berth/api/domain';
 import { WebhookAttemptEntity } from './webhook-attempt.entity';
 import { WebhookJobEntity, type WebhookJobStatus } from './webhook-job.entity';
@@ -83,29 +83,37 @@ export class WebhookJobRepository {
 
   /**
    * Claims up to `limit` due jobs for `leaseMs`: pending ones whose time has come and running
-   * ones whose claimant's lease ran out (it died mid-attempt). Jobs of `busyPolicies` are left
-   * for later, so one slow receiver cannot take every slot.
+   * ones whose claimant's lease ran out (it died mid-attempt). `room(policyId)` says how many
+   * more jobs of a policy this notifier may run, so one slow receiver cannot take every slot.
    */
   async claimDue(
     limit: number,
     leaseMs: number,
-    busyPolicies: number[],
+    room: (policyId: number) => number,
   ): Promise<WebhookJobEntity[]> {
     const now = Date.now();
-    const qb = this.dataSource
+    const due =
+      "((j.status = 'Pending' AND j.next_attempt_at <= :now) OR (j.status = 'Running' AND j.lease_until < :now))";
+    const candidates = await this.dataSource
       .getRepository(WebhookJobEntity)
       .createQueryBuilder('j')
       .select('j.id', 'id')
-      .where(
-        "((j.status = 'Pending' AND j.nextAttemptAt <= :now) OR (j.status = 'Running' AND j.leaseUntil < :now))",
-        { now },
-      )
+      .addSelect('j.policyId', 'policyId')
+      .where(due, { now })
       .orderBy('j.nextAttemptAt', 'ASC')
       .addOrderBy('j.id', 'ASC')
-      .limit(limit);
-    if (busyPolicies.length > 0)
-      qb.andWhere('j.policyId NOT IN (:...busyPolicies)', { busyPolicies });
-    const ids = (await qb.getRawMany<{ id: number }>()).map((r) => Number(r.id));
+      .limit(limit * 4)
+      .getRawMany<{ id: number | string; policyId: number | string }>();
+    const taken = new Map<number, number>();
+    const ids: number[] = [];
+    for (const c of candidates) {
+      const policyId = Number(c.policyId);
+      const n = taken.get(policyId) ?? 0;
+      if (n >= room(policyId)) continue;
+      taken.set(policyId, n + 1);
+      ids.push(Number(c.id));
+      if (ids.length >= limit) break;
+    }
     if (ids.length === 0) return [];
     const claim = randomUUID();
     // Conditional update: of two notifiers racing for a row, only one still sees it claimable.
@@ -120,26 +128,16 @@ export class WebhookJobRepository {
         updateTime: new Date(now).toISOString(),
       })
       .setParameter('startTime', new Date(now).toISOString())
-      .where({ id: In(ids) })
-      .andWhere(
-        "((status = 'Pending' AND next_attempt_at <= :now) OR (status = 'Running' AND lease_until < :now))",
-        { now },
-      )
+      .where('id IN (:...ids)', { ids })
+      .andWhere(due.replace(/j\./g, ''), { now })
       .execute();
     return this.dataSource
       .getRepository(WebhookJobEntity)
-      .find({ where: { claim }, order: { nextAttemptAt: 'ASC', id: 'ASC' } });
-  }
-
-  /** Hands claimed jobs back untouched, for another scan. */
-  async release(jobs: WebhookJobEntity[]): Promise<void> {
-    for (const job of jobs)
-      await this.dataSource
-        .createQueryBuilder()
-        .update(WebhookJobEntity)
-        .set({ status: 'Pending', claim: null, leaseUntil: 0 })
-        .where({ id: job.id, claim: job.claim })
-        .execute();
+      .createQueryBuilder('j')
+      .where('j.id IN (:...ids) AND j.claim = :claim', { ids, claim })
+      .orderBy('j.nextAttemptAt', 'ASC')
+      .addOrderBy('j.id', 'ASC')
+      .getMany();
   }
 
   /** Records the attempt and moves the job on, if this notifier still holds its claim. */
@@ -162,15 +160,21 @@ export class WebhookJobRepository {
         .where({ id: job.id, claim: job.claim })
         .execute();
       if ((result.affected ?? 0) === 0) return;
-      await em.insert(WebhookAttemptEntity, {
-        jobId: job.id,
-        attempt: job.attempts + 1,
-        startedAt: outcome.startedAt,
-        durationMs: Math.round(outcome.durationMs),
-        statusCode: outcome.statusCode ?? null,
-        ok: outcome.ok,
-        error: (outcome.error ?? '').slice(0, 1024),
-      });
+      await em
+        .createQueryBuilder()
+        .insert()
+        .into(WebhookAttemptEntity)
+        .values({
+          jobId: job.id,
+          attempt: job.attempts + 1,
+          startedAt: outcome.startedAt,
+          durationMs: Math.round(outcome.durationMs),
+          statusCode: outcome.statusCode ?? null,
+          ok: outcome.ok,
+          error: (outcome.error ?? '').slice(0, 1024),
+        })
+        .updateEntity(false)
+        .execute();
     });
   }
 

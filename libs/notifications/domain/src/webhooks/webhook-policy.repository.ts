@@ -33,6 +33,15 @@ export class WebhookPolicyRepository {
 
   /** The enabled policies of a project that subscribe to `type`. */
   async matching(projectId: number, type: WebhookEventType): Promise<WebhookPolicyEntity[]> {
+    return (await this.enabledOf(projectId)).filter((p) => p.eventTypes.includes(type));
+  }
+
+  /** An enabled policy, as the delivery path sees it (cached like `matching`). */
+  async enabledPolicy(projectId: number, id: number): Promise<WebhookPolicyEntity | undefined> {
+    return (await this.enabledOf(projectId)).find((p) => p.id === id);
+  }
+
+  private enabledOf(projectId: number): Promise<WebhookPolicyEntity[]> {
     let cached = this.enabled.get(projectId);
     if (!cached || Date.now() - cached.at > ENABLED_CACHE_MS) {
       if (this.enabled.size > 10_000) this.enabled.clear();
@@ -45,7 +54,7 @@ export class WebhookPolicyRepository {
       cached.policies.catch(() => this.enabled.delete(projectId));
       this.enabled.set(projectId, cached);
     }
-    return (await cached.policies).filter((p) => p.eventTypes.includes(type));
+    return cached.policies;
   }
 
   get(projectId: number, id: number): Promise<WebhookPolicyEntity | null> {
