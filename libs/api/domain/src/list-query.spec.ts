@@ -55,6 +55,18 @@ describe('parseQ', () => {
       ],
     ],
     [
+      // Harbor's portal writes a space for the T.
+      'creation_time=[2024-01-01 00:00:00~2024-02-01 00:00:00]',
+      [
+        {
+          field: 'creation_time',
+          kind: 'range',
+          min: new Date('2024-01-01T00:00:00Z'),
+          max: new Date('2024-02-01T00:00:00Z'),
+        },
+      ],
+    ],
+    [
       'username=~al,user_id=3',
       [
         { field: 'username', kind: 'fuzzy', value: 'al' },

@@ -160,9 +160,13 @@ function typed(field: string, raw: string, type: QueryFieldType, unquote = true)
       return raw === 'true';
     }
     case 'time': {
-      // Harbor's form is 2006-01-02T15:04:05 (UTC); a zone or fraction is also accepted.
-      const m = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$/.exec(raw);
-      const d = m ? new Date(m[2] ? raw : `${raw}Z`) : undefined;
+      // Harbor's form is 2006-01-02T15:04:05 (UTC); its portal sends a space for the T; a zone
+      // or fraction is also accepted.
+      const m = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$/.exec(
+        raw,
+      );
+      const iso = raw.replace(' ', 'T');
+      const d = m ? new Date(m[2] ? iso : `${iso}Z`) : undefined;
       if (!d || Number.isNaN(d.getTime()))
         throw invalid(`"${field}" takes a time like 2006-01-02T15:04:05, not ${printable(raw)}`);
       return d;
