@@ -24,6 +24,10 @@ const WEBHOOK_TYPES: Record<string, WebhookEventType> = {
 };
 
 const PROJECT_CACHE_MS = 2000;
+/** Events per transaction at most. */
+const MAX_BATCH = 500;
+/** What every artifact event carries (pushed adds a size). */
+const artifactRef = eventSchemas['artifact.pulled'];
 
 interface Pending {
   envelope: EventEnvelope;
@@ -47,6 +51,7 @@ interface Prepared {
 @Injectable()
 export class RecordEventUseCase {
   private pending: Pending[] = [];
+  private flushing = false;
   private readonly registryHost: string;
   /** Projects by name for a moment: a burst of pulls would otherwise look one up per event. */
   private readonly repositoryCreated = new Map<string, Promise<string | undefined>>();
@@ -72,14 +77,25 @@ export class RecordEventUseCase {
   /** Resolves once the event's rows are committed; rejects if they were not. */
   execute(envelope: EventEnvelope): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (this.pending.length === 0) setImmediate(() => void this.flush());
+      if (this.pending.length === 0 && !this.flushing) setImmediate(() => void this.flush());
       this.pending.push({ envelope, done: resolve, failed: reject });
     });
   }
 
+  /**
+   * One batch at a time: what arrives while a batch is being written waits for the next, so
+   * under load batches grow (one commit for many events) and when idle each event goes at once.
+   */
   private async flush(): Promise<void> {
-    const batch = this.pending;
-    this.pending = [];
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) await this.write(this.pending.splice(0, MAX_BATCH));
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
     try {
       const settings = await this.configurations.auditSettings();
       const prepared = await Promise.all(batch.map((p) => this.prepare(p.envelope)));
@@ -126,7 +142,7 @@ export class RecordEventUseCase {
   ): Promise<NewWebhookJob[]> {
     const policies = await this.policies.matching(project.id, type);
     if (policies.length === 0) return [];
-    const data = eventSchemas['artifact.pushed'].omit({ size: true }).parse(envelope.data);
+    const data = artifactRef.parse(envelope.data);
     const name = data.repository.slice(project.name.length + 1);
     const event: WebhookEvent = {
       id: envelope.id,

@@ -3,3 +3,4 @@ export * from './migrate';
 export * from './database.module';
 export * from './system-setting.entity';
 export * from './system-setting.repository';
+export * from './bulk-insert';

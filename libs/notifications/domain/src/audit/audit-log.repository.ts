@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { applyListQuery, type ListQuery, type Paging } from '@berth/api/domain';
+import { bulkInsert } from '@berth/platform/database';
 import type { AuditEntry } from './audit-record.mapper';
 import { AuditLogEntity } from './audit-log.entity';
 
@@ -18,7 +19,18 @@ export const AUDIT_LOG_COLUMNS = {
 /** Who may see which rows: everything, or the rows of some projects. */
 export type AuditScope = { all: true } | { all: false; projectIds: number[] };
 
-const INSERT_ROWS = 100;
+const AUDIT_LOG_INSERT_COLUMNS = [
+  'event_id',
+  'project_id',
+  'username',
+  'resource',
+  'resource_type',
+  'operation',
+  'operation_result',
+  'description',
+  'source_address',
+  'op_time',
+] as const;
 
 /** The audit log. Rows are only ever added and purged. */
 @Injectable()
@@ -27,29 +39,25 @@ export class AuditLogRepository {
 
   /** Adds entries in the caller's transaction; an event already recorded is skipped. */
   async record(manager: EntityManager, entries: Array<AuditEntry>): Promise<void> {
-    for (let i = 0; i < entries.length; i += INSERT_ROWS) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(AuditLogEntity)
-        .values(
-          entries.slice(i, i + INSERT_ROWS).map((e) => ({
-            eventId: e.eventId,
-            projectId: e.projectId ?? null,
-            username: e.operator.slice(0, 255),
-            resource: e.resource.slice(0, 1024),
-            resourceType: e.resourceType,
-            operation: e.operation,
-            result: e.result,
-            description: (e.description ?? '').slice(0, 1024),
-            sourceAddress: e.sourceAddress ?? null,
-            opTime: e.opTime,
-          })),
-        )
-        .orIgnore()
-        .updateEntity(false)
-        .execute();
-    }
+    if (entries.length === 0) return;
+    await bulkInsert(
+      manager,
+      'audit_log',
+      AUDIT_LOG_INSERT_COLUMNS,
+      entries.map((e) => [
+        e.eventId,
+        e.projectId ?? null,
+        e.operator.slice(0, 255),
+        e.resource.slice(0, 1024),
+        e.resourceType,
+        e.operation,
+        e.result,
+        (e.description ?? '').slice(0, 1024),
+        e.sourceAddress ?? null,
+        e.opTime,
+      ]),
+      { skipConflictsOn: ['event_id'] },
+    );
   }
 
   async list(

@@ -17,6 +17,7 @@ import {
   type EventMap,
   type EventType,
 } from '@berth/contracts';
+import { bulkInsert } from '@berth/platform/database';
 import { backoffDelayMs } from '../backoff.policy';
 import type { EventPublisher } from '../event-publisher.port';
 import { describeError } from '../transports/messaging.context';
@@ -79,6 +80,16 @@ function nextSeq(): number {
 
 /** Rows per INSERT of a group: 8 parameters each, far below every driver's limit. */
 const MAX_GROUP_ROWS = 500;
+const OUTBOX_COLUMNS = [
+  'id',
+  'seq',
+  'type',
+  'payload',
+  'occurred_at',
+  'published_at',
+  'attempts',
+  'last_error',
+] as const;
 
 interface GroupedRow {
   row: OutboxEventEntity;
@@ -164,13 +175,21 @@ export class OutboxWriter {
     for (let i = 0; i < group.length; i += MAX_GROUP_ROWS) {
       const part = group.slice(i, i + MAX_GROUP_ROWS);
       try {
-        await dataSource
-          .createQueryBuilder()
-          .insert()
-          .into(OutboxEventEntity)
-          .values(part.map((g) => g.row))
-          .updateEntity(false)
-          .execute();
+        await bulkInsert(
+          dataSource,
+          'outbox_event',
+          OUTBOX_COLUMNS,
+          part.map(({ row }) => [
+            row.id,
+            row.seq,
+            row.type,
+            row.payload,
+            row.occurredAt,
+            null,
+            0,
+            null,
+          ]),
+        );
       } catch (e) {
         for (const g of part) g.failed(e);
         continue;
@@ -252,7 +271,7 @@ export class OutboxRelay {
   ) {
     this.options = {
       pollIntervalMs: options.pollIntervalMs ?? 200,
-      batchSize: options.batchSize ?? 100,
+      batchSize: options.batchSize ?? 500,
       retryBaseMs: options.retryBaseMs ?? 250,
       retryCapMs: options.retryCapMs ?? 5_000,
       retainPublishedMs: options.retainPublishedMs ?? 24 * 60 * 60_000,
@@ -345,16 +364,13 @@ export class OutboxRelay {
     }
 
     if (published.length > 0) {
-      await manager
-        .createQueryBuilder()
-        .update(OutboxEventEntity)
-        .set({
-          publishedAt: new Date().toISOString(),
-          lastError: null,
-          attempts: () => 'attempts + 1',
-        })
-        .whereInIds(published)
-        .execute();
+      // Written by hand: the query builder's cost grows with every id it binds.
+      const postgres = manager.connection.options.type === 'postgres';
+      const marks = published.map((_, i) => (postgres ? `$${i + 2}` : '?'));
+      await manager.query(
+        `UPDATE "outbox_event" SET "published_at" = ${postgres ? '$1' : '?'}, "last_error" = NULL, "attempts" = "attempts" + 1 WHERE "id" IN (${marks.join(', ')})`,
+        [new Date().toISOString(), ...published],
+      );
     }
     if (failure) {
       const lastError = describeError(failure.error).slice(0, 2000);

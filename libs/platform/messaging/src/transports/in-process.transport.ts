@@ -65,8 +65,16 @@ interface Delivery {
   inFlight: boolean;
 }
 
+/**
+ * A consumer's deliveries: `ready` is a FIFO read from `head` (compacted now and then, so a
+ * backlog of any length costs O(1) per event), `delayed` holds retries waiting for their time,
+ * `inFlight` what a handler is working on.
+ */
 class ConsumerQueue {
-  readonly pending: Delivery[] = [];
+  ready: Delivery[] = [];
+  head = 0;
+  readonly delayed = new Set<Delivery>();
+  readonly inFlight = new Set<Delivery>();
   readonly listeners: EventDelivery[] = [];
   readonly running = new Set<Promise<void>>();
   nextListener = 0;
@@ -78,6 +86,21 @@ class ConsumerQueue {
     readonly name: string,
     public policy: Required<ConsumerPolicy>,
   ) {}
+
+  get size(): number {
+    return this.ready.length - this.head + this.delayed.size + this.inFlight.size;
+  }
+
+  /** The next ready delivery, if any. */
+  take(): Delivery | undefined {
+    if (this.head >= this.ready.length) return undefined;
+    const d = this.ready[this.head++];
+    if (this.head >= 1024 && this.head * 2 >= this.ready.length) {
+      this.ready = this.ready.slice(this.head);
+      this.head = 0;
+    }
+    return d;
+  }
 }
 
 const newDelivery = (envelope: EventEnvelope): Delivery => ({
@@ -130,9 +153,11 @@ export class InProcessBus {
   async publish(envelope: EventEnvelope): Promise<boolean> {
     if (this.seenRecently(envelope.id)) return false;
     this.journal.push(envelope);
-    if (this.journal.length > this.options.journalSize) this.journal.shift();
+    // Trimmed in halves: shifting one entry per publish would cost O(journal) each time.
+    if (this.journal.length >= this.options.journalSize * 2)
+      this.journal.splice(0, this.journal.length - this.options.journalSize);
     for (const queue of this.queues.values()) {
-      queue.pending.push(newDelivery(envelope));
+      queue.ready.push(newDelivery(envelope));
       this.schedule(queue);
     }
     return true;
@@ -152,7 +177,8 @@ export class InProcessBus {
     let queue = this.queues.get(consumer);
     if (!queue) {
       queue = new ConsumerQueue(consumer, resolved);
-      queue.pending.push(...this.journal.map(newDelivery));
+      for (const e of this.journal.slice(-this.options.journalSize))
+        queue.ready.push(newDelivery(e));
       this.queues.set(consumer, queue);
     } else {
       queue.policy = resolved;
@@ -170,7 +196,7 @@ export class InProcessBus {
 
   /** Events waiting (or being retried) for a consumer. */
   pendingCount(consumer: string): number {
-    return this.queues.get(consumer)?.pending.length ?? 0;
+    return this.queues.get(consumer)?.size ?? 0;
   }
 
   /** Calls `listener` for every new dead letter; returns the unsubscribe function. */
@@ -225,13 +251,19 @@ export class InProcessBus {
     if (queue.listeners.length === 0) return;
     const now = Date.now();
     let wakeAt = Number.POSITIVE_INFINITY;
-    for (const delivery of queue.pending) {
+    // Retries go first once their time has come.
+    for (const delivery of queue.delayed) {
       if (queue.running.size >= queue.policy.maxInFlight) break;
-      if (delivery.inFlight) continue;
       if (delivery.notBefore > now) {
         wakeAt = Math.min(wakeAt, delivery.notBefore);
         continue;
       }
+      queue.delayed.delete(delivery);
+      this.deliver(queue, delivery);
+    }
+    while (queue.running.size < queue.policy.maxInFlight) {
+      const delivery = queue.take();
+      if (!delivery) break;
       this.deliver(queue, delivery);
     }
     if (wakeAt !== Number.POSITIVE_INFINITY) this.wakeAt(queue, wakeAt);
@@ -261,12 +293,13 @@ export class InProcessBus {
 
   private deliver(queue: ConsumerQueue, delivery: Delivery): void {
     delivery.inFlight = true;
+    queue.inFlight.add(delivery);
     delivery.count += 1;
     const listener = queue.listeners[queue.nextListener++ % queue.listeners.length];
     const run = (async () => {
       try {
         await listener(delivery.envelope, delivery.count);
-        this.remove(queue, delivery);
+        queue.inFlight.delete(delivery);
       } catch (error) {
         this.failed(queue, delivery, error);
       }
@@ -279,14 +312,15 @@ export class InProcessBus {
   }
 
   private failed(queue: ConsumerQueue, delivery: Delivery, error: unknown): void {
+    queue.inFlight.delete(delivery);
     if (delivery.count < queue.policy.maxDeliver) {
       delivery.inFlight = false;
       delivery.notBefore =
         Date.now() +
         backoffDelayMs(delivery.count, queue.policy.backoffMs, queue.policy.backoffCapMs);
+      queue.delayed.add(delivery);
       return;
     }
-    this.remove(queue, delivery);
     const letter: DeadLetter = {
       consumer: queue.name,
       subject: deadLetterSubject(queue.name, delivery.envelope.type),
@@ -307,11 +341,6 @@ export class InProcessBus {
         this.logger.error(`dead-letter listener failed: ${describeError(e)}`);
       }
     }
-  }
-
-  private remove(queue: ConsumerQueue, delivery: Delivery): void {
-    const at = queue.pending.indexOf(delivery);
-    if (at >= 0) queue.pending.splice(at, 1);
   }
 }
 

@@ -20,6 +20,8 @@ import type { MessagingServer } from './messaging.context';
 /** A Nest transport strategy for `app.connectMicroservice({ strategy })`, on either transport. */
 export type TransportServer = (InProcessServer | JetStreamServer) & MessagingServer;
 
+const IN_PROCESS_MAX_IN_FLIGHT = 256;
+
 /** Knobs beyond BerthConfig's messaging settings; tests and tuning only. */
 export interface TransportTuning {
   /** The in-process bus; defaults to the process-wide one. */
@@ -56,6 +58,9 @@ export function createTransportServer(
       maxDeliver: settings.maxDeliver,
       backoffMs: settings.backoffMs,
       backoffCapMs: tuning.backoffCapMs,
+      // One consumer serves every module of the all-in-one process; handlers that write in
+      // batches (audit log, pull statistics) need many events in hand to make batches of.
+      maxInFlight: IN_PROCESS_MAX_IN_FLIGHT,
     });
   }
   const connection = tuning.connection ?? openConnection(settings.url, consumer, tuning);
