@@ -299,6 +299,42 @@ describe('notifier: webhooks and audit forwarding (all-in-one)', () => {
     await repo.delete(projectId, healthy.id);
   });
 
+  it('audits pulls unless pull_audit_log_disable is set', async () => {
+    await push('pulled');
+    const pull = async (): Promise<void> => {
+      const res = await registry.fetch('/v2/hooks/app/manifests/pulled', scope, {
+        headers: { accept: OCI_MANIFEST },
+      });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    };
+    const pulls = (): Promise<number> =>
+      berth.app
+        .get(DataSource)
+        .getRepository(AuditLogEntity)
+        .countBy({ resource: 'hooks/app:pulled', operation: 'pull' });
+    await pull();
+    await waitFor(async () => (await pulls()) === 1, 10_000, 50);
+    const configurations = berth.app.get(SystemConfigurations);
+    await configurations.update({ operator: 'admin' }, { pull_audit_log_disable: true });
+    await pull();
+    await push('after-quiet-pull');
+    // The push after the pull is recorded, so the pull was handled too: and not audited.
+    await waitFor(
+      async () =>
+        (await berth.app
+          .get(DataSource)
+          .getRepository(AuditLogEntity)
+          .countBy({ resource: 'hooks/app:after-quiet-pull' })) === 1,
+      10_000,
+      50,
+    );
+    expect(await pulls()).toBe(1);
+    await configurations.update({ operator: 'admin' }, { pull_audit_log_disable: false });
+    await pull();
+    await waitFor(async () => (await pulls()) === 2, 10_000, 50);
+  });
+
   it('forwards audit records as RFC 5424 over TLS and keeps them while the collector is down', async () => {
     const configurations = berth.app.get(SystemConfigurations);
     await configurations.update(

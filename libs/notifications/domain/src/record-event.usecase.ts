@@ -5,7 +5,7 @@ import { BERTH_CONFIG, type BerthConfig } from '@berth/platform/config';
 import { ProjectRepository, type Project } from '@berth/projects/domain';
 import { AuditLogRepository } from './audit/audit-log.repository';
 import { auditEntryOf, projectNameOf, type AuditEntry } from './audit/audit-record.mapper';
-import { SystemConfigurations } from './configurations/system-configurations';
+import { SystemConfigurations, type AuditSettings } from './configurations/system-configurations';
 import { AuditForwardRepository } from './forwarding/audit-forward.repository';
 import { NotificationSignals } from './notification-signals';
 import { WebhookJobRepository, type NewWebhookJob } from './webhooks/webhook-job.repository';
@@ -98,7 +98,7 @@ export class RecordEventUseCase {
   private async write(batch: Pending[]): Promise<void> {
     try {
       const settings = await this.configurations.auditSettings();
-      const prepared = await Promise.all(batch.map((p) => this.prepare(p.envelope)));
+      const prepared = await Promise.all(batch.map((p) => this.prepare(p.envelope, settings)));
       const audits = prepared.flatMap((p) => (p.audit ? [p.audit] : []));
       const jobs = prepared.flatMap((p) => p.jobs);
       const forward = settings.forwardEndpoint !== '';
@@ -118,8 +118,11 @@ export class RecordEventUseCase {
     }
   }
 
-  private async prepare(envelope: EventEnvelope): Promise<Prepared> {
-    const audit = auditEntryOf(envelope);
+  private async prepare(envelope: EventEnvelope, settings: AuditSettings): Promise<Prepared> {
+    const audit =
+      settings.skipPulls && envelope.type === 'artifact.pulled'
+        ? undefined
+        : auditEntryOf(envelope);
     const projectName = projectNameOf(envelope);
     const deletedProjectId =
       envelope.type === 'project.deleted'

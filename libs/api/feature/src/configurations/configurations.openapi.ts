@@ -6,7 +6,7 @@ import { errorResponses, okResponse } from '../openapi-helpers';
 const configurations = {
   type: 'object' as const,
   description:
-    'Each setting as {value, editable}: audit_log_forward_endpoint and skip_audit_log_database may be changed; the rest is fixed.',
+    'Each setting as {value, editable}: audit_log_forward_endpoint, skip_audit_log_database and pull_audit_log_disable may be changed; the rest is fixed.',
   additionalProperties: {
     type: 'object' as const,
     properties: { editable: { type: 'boolean' as const } },

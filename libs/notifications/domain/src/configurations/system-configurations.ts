@@ -12,6 +12,8 @@ export interface AuditSettings {
   forwardEndpoint: string;
   /** Records only go to the collector, not into the database (needs an endpoint). */
   skipDatabase: boolean;
+  /** Pulls are not audited (Harbor's `pull_audit_log_disable`): busy registries pull a lot. */
+  skipPulls: boolean;
 }
 
 /** One entry of Harbor's `/configurations` answer. */
@@ -21,7 +23,12 @@ export interface ConfigurationItem {
 }
 
 const KEY_PREFIX = 'config.';
-const EDITABLE = ['audit_log_forward_endpoint', 'skip_audit_log_database'] as const;
+const EDITABLE = [
+  'audit_log_forward_endpoint',
+  'skip_audit_log_database',
+  'pull_audit_log_disable',
+] as const;
+const BOOLEAN_KEYS: readonly string[] = ['skip_audit_log_database', 'pull_audit_log_disable'];
 type EditableKey = (typeof EDITABLE)[number];
 /** Shown for scripts that read them; fixed in this build. */
 const READ_ONLY: Record<string, string | boolean> = {
@@ -54,6 +61,7 @@ export class SystemConfigurations {
     const settings: AuditSettings = {
       forwardEndpoint: stored.audit_log_forward_endpoint ?? '',
       skipDatabase: stored.skip_audit_log_database === 'true',
+      skipPulls: stored.pull_audit_log_disable === 'true',
     };
     this.cached = { at: Date.now(), settings };
     return settings;
@@ -64,6 +72,7 @@ export class SystemConfigurations {
     const items: Record<string, ConfigurationItem> = {
       audit_log_forward_endpoint: { value: s.audit_log_forward_endpoint ?? '', editable: true },
       skip_audit_log_database: { value: s.skip_audit_log_database === 'true', editable: true },
+      pull_audit_log_disable: { value: s.pull_audit_log_disable === 'true', editable: true },
     };
     for (const [key, value] of Object.entries(READ_ONLY)) items[key] = { value, editable: false };
     return items;
@@ -104,7 +113,7 @@ export class SystemConfigurations {
   }
 
   private valueOf(key: EditableKey, value: unknown): string {
-    if (key === 'skip_audit_log_database') {
+    if (BOOLEAN_KEYS.includes(key)) {
       if (typeof value !== 'boolean') throw badRequest(`${key} must be a boolean`);
       return String(value);
     }
@@ -131,5 +140,5 @@ export class SystemConfigurations {
 }
 
 function defaultOf(key: EditableKey): string {
-  return key === 'skip_audit_log_database' ? 'false' : '';
+  return BOOLEAN_KEYS.includes(key) ? 'false' : '';
 }
