@@ -326,3 +326,174 @@ describe('events out of the platform survive NATS outages and a killed notifier'
     expect(siem.errors).toEqual([]);
   });
 });
+
+/**
+ * All-in-one keeps events between the outbox and their consumers in memory: a process killed
+ * with events handed over but not yet handled must handle them after it restarts.
+ */
+describe('all-in-one killed mid-run loses no audit record or webhook', () => {
+  const password = crypto.randomBytes(12).toString('base64url');
+  let dir: string;
+  let port: number;
+  let berth: SpawnedProcess | undefined;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  const base = (): string => `http://127.0.0.1:${port}`;
+  const basic = `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
+
+  async function start(): Promise<void> {
+    berth = spawnProcess('node', ['-r', '@swc-node/register', 'apps/berth/src/main.ts'], {
+      cwd: workspaceRoot,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        BERTH_HTTP_HOST: '127.0.0.1',
+        BERTH_HTTP_PORT: String(port),
+        BERTH_EXTERNAL_URL: base(),
+        BERTH_DATA_DIR: dir,
+        BERTH_ADMIN_PASSWORD: password,
+        BERTH_LOG_LEVEL: 'warn',
+        BERTH_WEBHOOK_ALLOW_PRIVATE: 'true',
+      },
+    });
+    const p = berth;
+    await waitFor(
+      async () => {
+        if (p.child.exitCode !== null) throw new Error(`berth exited:\n${p.output().slice(-3000)}`);
+        return (await fetch(`${base()}/health/ready`).catch(() => undefined))?.status === 200;
+      },
+      90_000,
+      200,
+    );
+  }
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-killed-'));
+    port = await freePort();
+    receiver = await startReceiver();
+    await start();
+  });
+
+  afterAll(async () => {
+    berth?.signal('SIGTERM');
+    if (berth) await waitForExit(berth, 15_000).catch(() => undefined);
+    await receiver?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('handles after a restart what it had taken before SIGKILL', async () => {
+    const json = { authorization: basic, 'content-type': 'application/json' };
+    expect(
+      (
+        await fetch(`${base()}/api/v2.0/projects`, {
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({ project_name: 'crash', metadata: { public: 'false' } }),
+        })
+      ).status,
+    ).toBe(201);
+    const policy = await fetch(`${base()}/api/v2.0/projects/crash/webhook/policies`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({
+        name: 'hook',
+        event_types: ['PUSH_ARTIFACT'],
+        targets: [{ type: 'http', address: receiver.url }],
+      }),
+    });
+    expect(policy.status).toBe(201);
+
+    const registry = new RegistryHttp({
+      url: base(),
+      registryHost: `127.0.0.1:${port}`,
+      username: 'admin',
+      password,
+    });
+    const scope = 'repository:crash/app:pull,push';
+    const config = Buffer.from('{"architecture":"arm64","os":"linux"}');
+    for (const blob of [config]) {
+      const res = await registry.fetch(
+        `/v2/crash/app/blobs/uploads/?digest=${sha256(blob)}`,
+        scope,
+        {
+          method: 'POST',
+          body: blob,
+        },
+      );
+      expect(res.status).toBe(201);
+    }
+    const pushed = new Map<string, string>();
+    const push = async (tag: string): Promise<void> => {
+      const body = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: OCI_MANIFEST,
+          config: { mediaType: OCI_CONFIG, digest: sha256(config), size: config.length },
+          layers: [],
+          annotations: { tag },
+        }),
+      );
+      const res = await registry
+        .fetch(`/v2/crash/app/manifests/${tag}`, scope, {
+          method: 'PUT',
+          body,
+          headers: { 'content-type': OCI_MANIFEST },
+        })
+        .catch(() => undefined);
+      if (res?.status === 201) pushed.set(tag, sha256(body));
+    };
+    // Pushes in flight when the process is killed may or may not have committed.
+    let next = 0;
+    let killed = false;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let i = next++; i < 200 && !killed; i = next++) {
+          if (i === 150) {
+            killed = true;
+            berth!.signal('SIGKILL');
+            await berth!.exited;
+            break;
+          }
+          await push(`before-${i}`);
+        }
+      }),
+    );
+    expect(pushed.size).toBeGreaterThanOrEqual(140);
+    await start();
+    for (let i = 0; i < 20; i++) await push(`after-${i}`);
+
+    const tags = [...pushed.keys()];
+    const audited = async (): Promise<Set<string>> => {
+      const seen = new Set<string>();
+      for (let page = 1; ; page++) {
+        const res = await fetch(
+          `${base()}/api/v2.0/audit-logs?q=${encodeURIComponent('operation=create,resource_type=artifact')}&page=${page}&page_size=100`,
+          { headers: { authorization: basic } },
+        );
+        const rows = (await res.json()) as Array<{ resource: string }>;
+        for (const r of rows) seen.add(r.resource.replace('crash/app:', ''));
+        if (rows.length < 100) return seen;
+      }
+    };
+    await waitFor(
+      async () => {
+        const seen = await audited();
+        return tags.every((t) => seen.has(t));
+      },
+      60_000,
+      500,
+    );
+    const delivered = (): Set<string> =>
+      new Set(
+        receiver.deliveries.map(
+          (d) =>
+            (JSON.parse(d.body) as { event_data: { resources: Array<{ digest: string }> } })
+              .event_data.resources[0].digest,
+        ),
+      );
+    await waitFor(
+      () => [...pushed.values()].every((digest) => delivered().has(digest)),
+      60_000,
+      500,
+    );
+  });
+});

@@ -7,4 +7,11 @@ import type { EventEnvelope } from '@berth/contracts';
  */
 export abstract class EventPublisher {
   abstract publish(envelope: EventEnvelope): Promise<void>;
+
+  /**
+   * For a transport that keeps published events in memory only: resolves once every consumer
+   * has handled the event, so the outbox knows what a crash would lose. Undefined for a
+   * transport whose acceptance is durable (JetStream's stream is on disk).
+   */
+  handled?(envelope: EventEnvelope): Promise<void>;
 }

@@ -17,7 +17,7 @@ import {
   type EventMap,
   type EventType,
 } from '@berth/contracts';
-import { bulkInsert } from '@berth/platform/database';
+import { SystemSettingRepository, bulkInsert } from '@berth/platform/database';
 import { backoffDelayMs } from '../backoff.policy';
 import type { EventPublisher } from '../event-publisher.port';
 import { describeError } from '../transports/messaging.context';
@@ -248,6 +248,10 @@ export interface OutboxRelayOptions {
 
 type CycleOutcome = 'idle' | 'more' | 'failed';
 
+/** Where the in-memory transports' "handled through" seq is kept. */
+const WATERMARK_KEY = 'outbox.handled_through_seq';
+const WATERMARK_EVERY_MS = 1000;
+
 /**
  * Publishes outbox rows in append order through an EventPublisher and marks them published.
  * A failed publish leaves the row in place with its error and pauses the relay with capped
@@ -263,6 +267,12 @@ export class OutboxRelay {
   private wake?: () => void;
   private failuresInARow = 0;
   private lastCleanup = 0;
+  /** In-memory transports: seqs published but not yet handled by every consumer, in order. */
+  private readonly unhandled = new Map<number, true>();
+  private highestPublished = 0;
+  private storedWatermark?: number;
+  private lastWatermarkWrite = 0;
+  private replayed = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -296,6 +306,9 @@ export class OutboxRelay {
     this.wake?.();
     await this.loop;
     this.loop = undefined;
+    await this.saveWatermark(true).catch((error: unknown) =>
+      this.logger.warn(`outbox watermark not saved: ${describeError(error)}`),
+    );
   }
 
   /** Scan now instead of at the next poll: new rows have been committed. */
@@ -308,7 +321,9 @@ export class OutboxRelay {
     while (this.running) {
       let outcome: CycleOutcome;
       try {
+        if (!this.replayed) await this.replayUnhandled();
         outcome = await this.cycle();
+        await this.saveWatermark(false);
       } catch (error) {
         outcome = 'failed';
         this.logger.error(`outbox scan failed: ${describeError(error)}`);
@@ -355,7 +370,9 @@ export class OutboxRelay {
     for (const row of rows) {
       if (!this.running) break;
       try {
-        await this.publisher.publish(JSON.parse(row.payload) as EventEnvelope);
+        const envelope = JSON.parse(row.payload) as EventEnvelope;
+        await this.publisher.publish(envelope);
+        this.track(row.seq, envelope);
         published.push(row.id);
       } catch (error) {
         failure = { row, error };
@@ -384,6 +401,79 @@ export class OutboxRelay {
       return 'failed';
     }
     return rows.length === this.options.batchSize ? 'more' : 'idle';
+  }
+
+  /** Remembers an event an in-memory transport holds until its consumers are done with it. */
+  private track(seq: number, envelope: EventEnvelope): void {
+    if (!this.publisher.handled) return;
+    this.highestPublished = Math.max(this.highestPublished, seq);
+    this.unhandled.set(seq, true);
+    void this.publisher.handled(envelope).then(() => this.unhandled.delete(seq));
+  }
+
+  /** Every event up to this seq has been handled by every consumer (in-memory transports). */
+  private watermark(): number {
+    for (const seq of this.unhandled.keys()) return seq - 1;
+    return this.highestPublished;
+  }
+
+  /**
+   * With a transport that keeps events in memory, the rows it took but had not finished when
+   * the process stopped (or died) are published again at start: consumers are idempotent, a
+   * lost event is not. The watermark is stored at most once a second and at stop.
+   */
+  private async replayUnhandled(): Promise<void> {
+    if (!this.publisher.handled) {
+      this.replayed = true;
+      return;
+    }
+    const settings = new SystemSettingRepository(this.dataSource);
+    const stored = await settings.get(WATERMARK_KEY);
+    const repo = this.dataSource.getRepository(OutboxEventEntity);
+    if (stored === undefined) {
+      const last = await repo
+        .createQueryBuilder('o')
+        .select('MAX(o.seq)', 'seq')
+        .where('o.publishedAt IS NOT NULL')
+        .getRawOne<{ seq: string | number | null }>();
+      this.highestPublished = Number(last?.seq ?? 0);
+    } else {
+      this.highestPublished = Number(stored);
+      let after = this.highestPublished;
+      let replayed = 0;
+      for (;;) {
+        const rows = await repo
+          .createQueryBuilder('o')
+          .where('o.publishedAt IS NOT NULL AND o.seq > :after', { after })
+          .orderBy('o.seq', 'ASC')
+          .limit(this.options.batchSize)
+          .getMany();
+        for (const row of rows) {
+          const envelope = JSON.parse(row.payload) as EventEnvelope;
+          await this.publisher.publish(envelope);
+          this.track(row.seq, envelope);
+          after = row.seq;
+          replayed += 1;
+        }
+        if (rows.length < this.options.batchSize) break;
+      }
+      if (replayed > 0)
+        this.logger.warn(
+          `published ${replayed} events again that were not handled before the last stop`,
+        );
+    }
+    this.replayed = true;
+    await this.saveWatermark(true);
+  }
+
+  private async saveWatermark(force: boolean): Promise<void> {
+    if (!this.publisher.handled || !this.replayed) return;
+    const mark = this.watermark();
+    if (mark === this.storedWatermark) return;
+    if (!force && Date.now() - this.lastWatermarkWrite < WATERMARK_EVERY_MS) return;
+    this.lastWatermarkWrite = Date.now();
+    await new SystemSettingRepository(this.dataSource).set(WATERMARK_KEY, String(mark));
+    this.storedWatermark = mark;
   }
 
   private async cleanupIfDue(): Promise<void> {

@@ -130,6 +130,8 @@ export class InProcessBus {
   private readonly queues = new Map<string, ConsumerQueue>();
   private readonly recentIds = new Map<string, number>();
   private readonly journal: EventEnvelope[] = [];
+  /** Published events some consumer has yet to finish, with who waits for that. */
+  private readonly outstanding = new Map<string, { left: number; settled: Array<() => void> }>();
   private readonly deadLetterList: DeadLetter[] = [];
   private readonly deadLetterListeners = new Set<(letter: DeadLetter) => void>();
   private readonly responders = new Map<string, RequestResponder[]>();
@@ -152,6 +154,8 @@ export class InProcessBus {
   /** Queues the event for every known consumer; false when the id was seen within the window. */
   async publish(envelope: EventEnvelope): Promise<boolean> {
     if (this.seenRecently(envelope.id)) return false;
+    if (this.queues.size > 0)
+      this.outstanding.set(envelope.id, { left: this.queues.size, settled: [] });
     this.journal.push(envelope);
     // Trimmed in halves: shifting one entry per publish would cost O(journal) each time.
     if (this.journal.length >= this.options.journalSize * 2)
@@ -192,6 +196,24 @@ export class InProcessBus {
       if (q.listeners.length === 0) this.clearTimer(q);
       await Promise.allSettled([...q.running]);
     };
+  }
+
+  /**
+   * Resolves once every consumer that was sent the event has acknowledged or dead-lettered it
+   * (at once for an event not, or no longer, outstanding). What the outbox waits for before it
+   * may forget an event: until then the event lives only in this process's memory.
+   */
+  whenHandled(id: string): Promise<void> {
+    const entry = this.outstanding.get(id);
+    if (!entry) return Promise.resolve();
+    return new Promise((resolve) => entry.settled.push(resolve));
+  }
+
+  private settle(id: string): void {
+    const entry = this.outstanding.get(id);
+    if (!entry || --entry.left > 0) return;
+    this.outstanding.delete(id);
+    for (const resolve of entry.settled) resolve();
   }
 
   /** Events waiting (or being retried) for a consumer. */
@@ -300,6 +322,7 @@ export class InProcessBus {
       try {
         await listener(delivery.envelope, delivery.count);
         queue.inFlight.delete(delivery);
+        this.settle(delivery.envelope.id);
       } catch (error) {
         this.failed(queue, delivery, error);
       }
@@ -321,6 +344,7 @@ export class InProcessBus {
       queue.delayed.add(delivery);
       return;
     }
+    this.settle(delivery.envelope.id);
     const letter: DeadLetter = {
       consumer: queue.name,
       subject: deadLetterSubject(queue.name, delivery.envelope.type),
@@ -484,5 +508,9 @@ export class InProcessEventPublisher extends EventPublisher {
 
   async publish(envelope: EventEnvelope): Promise<void> {
     await this.bus.publish(envelope);
+  }
+
+  override handled(envelope: EventEnvelope): Promise<void> {
+    return this.bus.whenHandled(envelope.id);
   }
 }
