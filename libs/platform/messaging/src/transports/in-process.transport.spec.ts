@@ -19,6 +19,28 @@ function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
 }
 
 describe('InProcessBus', () => {
+  it('says an event is handled once every consumer acknowledged or dead-lettered it', async () => {
+    const bus = new InProcessBus();
+    let release = (): void => undefined;
+    const slow = new Promise<void>((r) => (release = r));
+    const stopA = bus.subscribe('a', policy, () => slow);
+    const stopB = bus.subscribe('b', { maxDeliver: 1, backoffMs: 1 }, async () => {
+      throw new Error('never works');
+    });
+    const e = event(1);
+    await bus.publish(e);
+    let handled = false;
+    void bus.whenHandled(e.id).then(() => (handled = true));
+    await until(() => bus.deadLetters.length === 1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(handled).toBe(false); // consumer a is still at it
+    release();
+    await until(() => handled);
+    await expect(bus.whenHandled('unknown-id')).resolves.toBeUndefined();
+    await stopA();
+    await stopB();
+  });
+
   it('drops a re-published id within the window and delivers it once', async () => {
     const bus = new InProcessBus();
     const seen: string[] = [];
