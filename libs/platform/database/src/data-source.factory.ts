@@ -7,6 +7,7 @@ import {
   type MigrationInterface,
 } from 'typeorm';
 import type { DatabaseSettings } from '@berth/platform/config';
+import { serializeSqliteTransactions } from './sqlite-transactions';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export type EntityClass = Function | EntitySchema;
@@ -53,5 +54,7 @@ export function createDataSource(settings: DatabaseSettings, parts: DataSourcePa
       extra: { max: settings.poolSize, connectionTimeoutMillis: 10_000 },
     };
   }
-  return new DataSource(options);
+  const dataSource = new DataSource(options);
+  if (settings.kind === 'sqlite') serializeSqliteTransactions(dataSource);
+  return dataSource;
 }

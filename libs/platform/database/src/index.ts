@@ -4,3 +4,4 @@ export * from './database.module';
 export * from './system-setting.entity';
 export * from './system-setting.repository';
 export * from './bulk-insert';
+export * from './sqlite-transactions';

@@ -472,7 +472,7 @@ export class OutboxRelay {
     if (mark === this.storedWatermark) return;
     if (!force && Date.now() - this.lastWatermarkWrite < WATERMARK_EVERY_MS) return;
     this.lastWatermarkWrite = Date.now();
-    await new SystemSettingRepository(this.dataSource).set(WATERMARK_KEY, String(mark));
+    await new SystemSettingRepository(this.dataSource).put(WATERMARK_KEY, String(mark));
     this.storedWatermark = mark;
   }
 
