@@ -49,10 +49,10 @@ describe('transactions on SQLite take turns', () => {
     expect(await has('second')).toBe(true);
   });
 
-  it('still nests a transaction begun inside another as a savepoint', async () => {
+  it("nests a transaction begun through the outer one's manager as a savepoint", async () => {
     await ds.transaction(async (em) => {
       await em.insert(SystemSettingEntity, row('outer'));
-      await ds
+      await em
         .transaction(async (inner) => {
           await inner.insert(SystemSettingEntity, row('inner'));
           throw new Error('inner fails');
@@ -61,5 +61,16 @@ describe('transactions on SQLite take turns', () => {
     });
     expect(await has('outer')).toBe(true);
     expect(await has('inner')).toBe(false);
+  });
+
+  it('does not wait forever for a transaction begun through the data source inside another', async () => {
+    await ds.transaction(async (em) => {
+      await em.insert(SystemSettingEntity, row('waiting-outer'));
+      await ds.transaction(async (inner) => {
+        await inner.insert(SystemSettingEntity, row('waiting-inner'));
+      });
+    });
+    expect(await has('waiting-outer')).toBe(true);
+    expect(await has('waiting-inner')).toBe(true);
   });
 });
