@@ -8,6 +8,7 @@ import { DataSource, In } from 'typeorm';
 import {
   AuditLogEntity,
   SystemConfigurations,
+  WebhookDispatcher,
   WebhookJobRepository,
   WebhookPolicyRepository,
   type WebhookTarget,
@@ -277,6 +278,13 @@ describe('notifier: webhooks and audit forwarding (all-in-one)', () => {
       [false, 500],
       [true, 200],
     ]);
+
+    // Finished deliveries are kept two weeks for the executions API, then swept with their log.
+    const dispatcher = berth.app.get(WebhookDispatcher);
+    expect(await dispatcher.sweep(Date.now())).toBe(0);
+    expect(await dispatcher.sweep(Date.now() + 15 * 24 * 3_600_000)).toBeGreaterThanOrEqual(1);
+    expect(await jobs.job(p.id, job.id)).toBeNull();
+    expect(await jobs.attempts(job.id)).toEqual([]);
     await berth.app.get(WebhookPolicyRepository).delete(projectId, p.id);
   });
 

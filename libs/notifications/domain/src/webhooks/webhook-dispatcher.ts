@@ -16,6 +16,9 @@ export interface DispatcherOptions {
   pollMs: number;
   retryBaseMs: number;
   retryCapMs: number;
+  /** Finished deliveries are kept this long for the executions API, then swept. */
+  keepFinishedMs: number;
+  sweepEveryMs: number;
 }
 
 const DEFAULTS: DispatcherOptions = {
@@ -24,6 +27,8 @@ const DEFAULTS: DispatcherOptions = {
   pollMs: 1000,
   retryBaseMs: 1000,
   retryCapMs: 5 * 60_000,
+  keepFinishedMs: 14 * 24 * 3_600_000,
+  sweepEveryMs: 10 * 60_000,
 };
 
 /**
@@ -82,7 +87,12 @@ export class WebhookDispatcher {
   }
 
   private async run(): Promise<void> {
+    let lastSweep = Date.now();
     while (this.active) {
+      if (Date.now() - lastSweep >= this.options.sweepEveryMs) {
+        lastSweep = Date.now();
+        await this.sweep();
+      }
       let claimed = 0;
       try {
         claimed = await this.claimAndStart();
@@ -115,6 +125,18 @@ export class WebhookDispatcher {
       this.running.add(attempt);
     }
     return claimed.length;
+  }
+
+  /** Forgets deliveries that finished more than two weeks ago. */
+  async sweep(now = Date.now()): Promise<number> {
+    try {
+      return await this.jobs.sweepFinished(
+        new Date(now - this.options.keepFinishedMs).toISOString(),
+      );
+    } catch (e) {
+      this.logger.warn(`webhook sweep failed: ${e instanceof Error ? e.message : String(e)}`);
+      return 0;
+    }
   }
 
   private async deliver(job: WebhookJobEntity): Promise<void> {

@@ -218,6 +218,20 @@ export class WebhookJobRepository {
     return rows.map((r) => ({ ...r, policyId: Number(r.policyId) }));
   }
 
+  /**
+   * Deletes finished deliveries (and their attempts) that ended before `before`; pending and
+   * running ones stay whatever their age. Returns how many went.
+   */
+  async sweepFinished(before: string): Promise<number> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(WebhookJobEntity)
+      .where("status IN ('Success', 'Error', 'Stopped') AND end_time < :before", { before })
+      .execute();
+    return result.affected ?? 0;
+  }
+
   /** Jobs per status, for metrics and tests. */
   async countByStatus(): Promise<Record<string, number>> {
     const rows = await this.dataSource
