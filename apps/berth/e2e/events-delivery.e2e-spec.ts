@@ -1,6 +1,5 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client as PgClient } from 'pg';
@@ -16,10 +15,12 @@ import {
   freePortRange,
   sha256,
   spawnProcess,
+  startHttpReceiver,
   startSyslogListener,
   waitFor,
   waitForExit,
   workspaceRoot,
+  type ReceivedRequest,
   type SpawnedProcess,
   type SyslogListener,
 } from '@berth/platform/testing';
@@ -39,42 +40,30 @@ interface Delivery {
 /** A webhook receiver that answers 500 to the first attempt of about one delivery in 25. */
 async function startReceiver(): Promise<{
   url: string;
-  deliveries: Delivery[];
+  deliveries(): Delivery[];
   close(): Promise<void>;
 }> {
-  const deliveries: Delivery[] = [];
   const refusedOnce = new Set<string>();
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const key = String(req.headers['idempotency-key'] ?? '');
-      const policy = String(req.headers['x-berth-webhook-policy'] ?? '');
-      const pair = `${policy}/${key}`;
-      if (crypto.createHash('sha1').update(pair).digest()[0] < 10 && !refusedOnce.has(pair)) {
-        refusedOnce.add(pair);
-        res.writeHead(500).end('try again');
-        return;
-      }
-      deliveries.push({
-        policy,
-        key,
-        contentType: String(req.headers['content-type'] ?? ''),
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
-      res.writeHead(200).end('ok');
-    });
+  const pairOf = (r: ReceivedRequest): string =>
+    `${String(r.headers['x-berth-webhook-policy'] ?? '')}/${String(r.headers['idempotency-key'] ?? '')}`;
+  const receiver = await startHttpReceiver((r) => {
+    const pair = pairOf(r);
+    if (crypto.createHash('sha1').update(pair).digest()[0] < 10 && !refusedOnce.has(pair)) {
+      refusedOnce.add(pair);
+      return 500;
+    }
+    return 200;
   });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${port}/hooks`,
-    deliveries,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    url: `${receiver.url}/hooks`,
+    deliveries: () =>
+      receiver.accepted().map((r) => ({
+        policy: String(r.headers['x-berth-webhook-policy'] ?? ''),
+        key: String(r.headers['idempotency-key'] ?? ''),
+        contentType: String(r.headers['content-type'] ?? ''),
+        body: r.body,
+      })),
+    close: () => receiver.close(),
   };
 }
 
@@ -272,7 +261,7 @@ describe('events out of the platform survive NATS outages and a killed notifier'
     expect(nats.running).toBe(true);
 
     const unique = (): Map<string, Delivery> =>
-      new Map(receiver.deliveries.map((d) => [`${d.policy}/${d.key}`, d]));
+      new Map(receiver.deliveries().map((d) => [`${d.policy}/${d.key}`, d]));
     await waitFor(() => unique().size >= PUSHES * policyIds.size, 240_000, 500);
     // Anything still in flight would show up now: nothing more may arrive.
     await new Promise((r) => setTimeout(r, 3000));
@@ -484,11 +473,13 @@ describe('all-in-one killed mid-run loses no audit record or webhook', () => {
     );
     const delivered = (): Set<string> =>
       new Set(
-        receiver.deliveries.map(
-          (d) =>
-            (JSON.parse(d.body) as { event_data: { resources: Array<{ digest: string }> } })
-              .event_data.resources[0].digest,
-        ),
+        receiver
+          .deliveries()
+          .map(
+            (d) =>
+              (JSON.parse(d.body) as { event_data: { resources: Array<{ digest: string }> } })
+                .event_data.resources[0].digest,
+          ),
       );
     await waitFor(
       () => [...pushed.values()].every((digest) => delivered().has(digest)),

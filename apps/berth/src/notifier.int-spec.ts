@@ -1,6 +1,5 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,59 +21,27 @@ import {
   freePort,
   selfSignedCertificate,
   sha256,
+  startHttpReceiver,
   startSyslogListener,
   waitFor,
+  type HttpReceiver,
+  type ReceivedRequest,
   type SyslogListener,
 } from '@berth/platform/testing';
 import { allInOne } from './all-in-one';
 
-interface Received {
-  at: number;
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
 /** A loopback receiver; `/hang` never answers, `/flaky` answers 500 to each key's first attempt. */
-async function startReceiver(): Promise<{
-  url: string;
-  received: Received[];
-  close(): Promise<void>;
-}> {
-  const received: Received[] = [];
+function startReceiver(): Promise<HttpReceiver> {
   const failedOnce = new Set<string>();
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const p = req.url ?? '/';
-      if (p === '/hang') return; // never answers
-      const key = String(req.headers['idempotency-key']);
-      if (p === '/flaky' && !failedOnce.has(key)) {
-        failedOnce.add(key);
-        res.writeHead(500).end('not yet');
-        return;
-      }
-      received.push({
-        at: Date.now(),
-        path: p,
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
-      res.writeHead(200).end();
-    });
+  return startHttpReceiver((r) => {
+    if (r.path === '/hang') return 'hang';
+    const key = String(r.headers['idempotency-key']);
+    if (r.path === '/flaky' && !failedOnce.has(key)) {
+      failedOnce.add(key);
+      return 500;
+    }
+    return 200;
   });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 const target = (address: string, more: Partial<WebhookTarget> = {}): WebhookTarget => ({
@@ -92,7 +59,7 @@ describe('notifier: webhooks and audit forwarding (all-in-one)', () => {
   let berth: RunningService;
   let base: string;
   let dataDir: string;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: HttpReceiver;
   let syslog: SyslogListener;
   let syslogPort: number;
   let cert: { key: string; cert: string };
@@ -196,12 +163,12 @@ describe('notifier: webhooks and audit forwarding (all-in-one)', () => {
     await waitFor(
       () =>
         ['default', 'cloudevents', 'slack'].every((t) =>
-          receiver.received.some((r) => r.path === `/${t}`),
+          receiver.accepted().some((r) => r.path === `/${t}`),
         ),
       20_000,
       100,
     );
-    const get = (p: string): Received => receiver.received.find((r) => r.path === p)!;
+    const get = (p: string): ReceivedRequest => receiver.accepted().find((r) => r.path === p)!;
 
     const d = get('/default');
     expect(d.headers['content-type']).toMatch(/^application\/json/);
@@ -258,7 +225,7 @@ describe('notifier: webhooks and audit forwarding (all-in-one)', () => {
   it('retries a failed delivery with back-off and records every attempt', async () => {
     const p = await policy('flaky', [target(`${receiver.url}/flaky`)]);
     await push('flaky-1');
-    await waitFor(() => receiver.received.some((r) => r.path === '/flaky'), 20_000, 100);
+    await waitFor(() => receiver.accepted().some((r) => r.path === '/flaky'), 20_000, 100);
     const jobs = berth.app.get(WebhookJobRepository);
     const job = await waitFor(
       async () => {
@@ -291,12 +258,16 @@ describe('notifier: webhooks and audit forwarding (all-in-one)', () => {
   it("a receiver that hangs does not delay another policy's deliveries", async () => {
     const hanging = await policy('hanging', [target(`${receiver.url}/hang`)]);
     const healthy = await policy('healthy', [target(`${receiver.url}/healthy`)]);
-    const before = receiver.received.length;
+    const before = receiver.accepted().length;
     const started = Date.now();
     // More events than the hanging policy may hold slots for.
     for (let i = 0; i < 20; i++) await push(`burst-${i}`);
     await waitFor(
-      () => receiver.received.slice(before).filter((r) => r.path === '/healthy').length === 20,
+      () =>
+        receiver
+          .accepted()
+          .slice(before)
+          .filter((r) => r.path === '/healthy').length === 20,
       20_000,
       50,
     );

@@ -8,3 +8,4 @@ export * from './s3-buckets';
 export * from './conformance';
 export * from './syslog-listener';
 export * from './private-nats';
+export * from './http-receiver';

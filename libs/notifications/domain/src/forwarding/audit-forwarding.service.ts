@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { BERTH_CONFIG, type BerthConfig } from '@berth/platform/config';
 import { backoffDelayMs } from '@berth/platform/messaging';
 import { SystemConfigurations } from '../configurations/system-configurations';
+import { IdlePause } from '../idle-pause';
 import { NotificationSignals } from '../notification-signals';
 import { AuditForwardEntity } from './audit-forward.entity';
 import { AuditForwardRepository } from './audit-forward.repository';
@@ -24,8 +25,7 @@ export class AuditForwardingService {
   private forwarder?: { endpoint: string; client: AuditForwarder };
   private active = false;
   private loop?: Promise<void>;
-  private wake?: () => void;
-  private nudged = false;
+  private readonly idle = new IdlePause();
   private failures = 0;
   private unsubscribe?: () => void;
 
@@ -40,6 +40,7 @@ export class AuditForwardingService {
   start(): void {
     if (this.active) return;
     this.active = true;
+    this.idle.start();
     this.unsubscribe = this.signals.on('forward', () => this.nudge());
     this.loop = this.run();
   }
@@ -47,14 +48,13 @@ export class AuditForwardingService {
   async stop(): Promise<void> {
     this.active = false;
     this.unsubscribe?.();
-    this.wake?.();
+    this.idle.stop();
     await this.loop;
     await this.forwarder?.client.close();
   }
 
   nudge(): void {
-    this.nudged = true;
-    this.wake?.();
+    this.idle.nudge();
   }
 
   private async run(): Promise<void> {
@@ -71,12 +71,12 @@ export class AuditForwardingService {
       }
       if (outcome === 'failed') {
         this.failures += 1;
-        await this.pause(backoffDelayMs(this.failures, 500, 30_000), false);
+        await this.idle.wait(backoffDelayMs(this.failures, 500, 30_000), false);
         continue;
       }
       if (this.failures > 0) this.logger.log('audit forwarding resumed');
       this.failures = 0;
-      if (outcome === 'idle') await this.pause(IDLE_MS, true);
+      if (outcome === 'idle') await this.idle.wait(IDLE_MS);
     }
   }
 
@@ -130,24 +130,5 @@ export class AuditForwardingService {
     const f = this.forwarder;
     this.forwarder = undefined;
     await f?.client.close();
-  }
-
-  private pause(ms: number, nudgeable: boolean): Promise<void> {
-    if (!this.active || (nudgeable && this.nudged)) {
-      this.nudged = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const wake = (): void => {
-        if (nudgeable) this.nudged = false;
-        if (nudgeable || !this.active) done();
-      };
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = wake;
-    });
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '@berth/platform/config';
 import { backoffDelayMs } from '@berth/platform/messaging';
+import { IdlePause } from '../idle-pause';
 import { NotificationSignals } from '../notification-signals';
 import type { WebhookJobEntity } from './webhook-job.entity';
 import { WebhookJobRepository } from './webhook-job.repository';
@@ -46,8 +47,7 @@ export class WebhookDispatcher {
   private readonly running = new Set<Promise<void>>();
   private active = false;
   private loop?: Promise<void>;
-  private wake?: () => void;
-  private nudged = false;
+  private readonly idle = new IdlePause();
   private unsubscribe?: () => void;
 
   constructor(
@@ -62,6 +62,7 @@ export class WebhookDispatcher {
   start(): void {
     if (this.active) return;
     this.active = true;
+    this.idle.start();
     this.unsubscribe = this.signals.on('webhooks', () => this.nudge());
     this.loop = this.run();
   }
@@ -70,15 +71,14 @@ export class WebhookDispatcher {
   async stop(): Promise<void> {
     this.active = false;
     this.unsubscribe?.();
-    this.wake?.();
+    this.idle.stop();
     await this.loop;
     await Promise.allSettled([...this.running]);
     this.sender.close();
   }
 
   nudge(): void {
-    this.nudged = true;
-    this.wake?.();
+    this.idle.nudge();
   }
 
   private get leaseMs(): number {
@@ -101,7 +101,7 @@ export class WebhookDispatcher {
       }
       // A full claim means more may be due: scan again as soon as a slot frees.
       if (claimed === 0 || this.totalInFlight() >= this.options.maxInFlight)
-        await this.pause(this.options.pollMs);
+        await this.idle.wait(this.options.pollMs);
     }
   }
 
@@ -195,24 +195,5 @@ export class WebhookDispatcher {
     let n = 0;
     for (const v of this.inFlight.values()) n += v;
     return n;
-  }
-
-  private pause(ms: number): Promise<void> {
-    if (!this.active || this.nudged) {
-      this.nudged = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = undefined;
-        this.nudged = false;
-        done();
-      };
-    });
   }
 }
