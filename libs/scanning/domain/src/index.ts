@@ -6,3 +6,7 @@ export * from './versions/maven-version';
 export * from './versions/pep440-version';
 export * from './versions/rpm-version';
 export * from './versions/semver-version';
+export * from './analyzers/installed-package';
+export * from './analyzers/apk-installed.analyzer';
+export * from './analyzers/dpkg-status.analyzer';
+export * from './analyzers/os-release.analyzer';
