@@ -10,3 +10,4 @@ export * from './analyzers/installed-package';
 export * from './analyzers/apk-installed.analyzer';
 export * from './analyzers/dpkg-status.analyzer';
 export * from './analyzers/os-release.analyzer';
+export * from './versions/digit-strings';

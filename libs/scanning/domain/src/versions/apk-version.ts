@@ -1,3 +1,5 @@
+import { compareDigitStrings } from './digit-strings';
+
 /** Alpine suffixes from oldest to newest. */
 const SUFFIX_ORDER = ['alpha', 'beta', 'pre', 'rc', 'cvs', 'svn', 'git', 'hg', 'p'] as const;
 // A version without a suffix sorts between `_rc` and `_cvs`.
@@ -134,14 +136,4 @@ function compareOptional(
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Numeric comparison of digit runs of any length. */
-function compareDigitStrings(a: string, b: string): number {
-  const x = a.replace(/^0+/, '');
-  const y = b.replace(/^0+/, '');
-  if (x.length !== y.length) {
-    return x.length < y.length ? -1 : 1;
-  }
-  return compareStrings(x, y);
 }

@@ -1,3 +1,5 @@
+import { compareDigitStrings } from './digit-strings';
+
 /** A Debian package version split per Debian Policy §5.6.12: `[epoch:]upstream_version[-debian_revision]`. */
 export interface DpkgVersion {
   /** Decimal digits without leading zeros; `'0'` when the version has no epoch. */
@@ -133,16 +135,6 @@ function isDigit(c: string | undefined): boolean {
 
 function isLetter(c: string): boolean {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-/** Numeric comparison of digit runs of any length; an empty run counts as zero. */
-function compareDigitStrings(a: string, b: string): number {
-  const x = stripLeadingZeros(a);
-  const y = stripLeadingZeros(b);
-  if (x.length !== y.length) {
-    return x.length < y.length ? -1 : 1;
-  }
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function stripLeadingZeros(digits: string): string {

@@ -1,4 +1,4 @@
-import { compareDigitStrings } from './semver-version';
+import { compareDigitStrings } from './digit-strings';
 
 export type MavenItem =
   | { readonly kind: 'number'; readonly value: string }

@@ -1,4 +1,4 @@
-import { compareDigitStrings } from './semver-version';
+import { compareDigitStrings } from './digit-strings';
 
 export type Pep440PreLabel = 'a' | 'b' | 'rc';
 

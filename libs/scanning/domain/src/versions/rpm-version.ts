@@ -1,3 +1,5 @@
+import { compareDigitStrings } from './digit-strings';
+
 /** An RPM `[epoch:]version[-release]` string split into its parts. */
 export interface RpmVersion {
   /** Decimal digits without leading zeros; `'0'` when the string has no epoch. */
@@ -190,14 +192,4 @@ function isLetter(c: string | undefined): boolean {
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Numeric comparison of digit runs of any length. */
-function compareDigitStrings(a: string, b: string): number {
-  const x = a.replace(/^0+/, '');
-  const y = b.replace(/^0+/, '');
-  if (x.length !== y.length) {
-    return x.length < y.length ? -1 : 1;
-  }
-  return compareStrings(x, y);
 }

@@ -1,3 +1,5 @@
+import { compareDigitStrings } from './digit-strings';
+
 export interface SemverVersion {
   readonly major: string;
   readonly minor: string;
@@ -30,14 +32,6 @@ export function parseSemver(input: string): SemverVersion {
 }
 
 const sign = (n: number): -1 | 0 | 1 => (n < 0 ? -1 : n > 0 ? 1 : 0);
-
-// Digit strings without leading zeros order by length first, so values past 2^53 stay exact.
-export function compareDigitStrings(a: string, b: string): -1 | 0 | 1 {
-  const x = a.replace(/^0+(?=\d)/, '');
-  const y = b.replace(/^0+(?=\d)/, '');
-  if (x.length !== y.length) return sign(x.length - y.length);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
 
 const isNumericId = (id: string): boolean => /^\d+$/.test(id);
 
