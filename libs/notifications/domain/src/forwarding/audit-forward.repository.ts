@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
+import { bulkInsert } from '@berth/platform/database';
 import type { AuditEntry } from '../audit/audit-record.mapper';
 import type { AuditRecord } from './audit-record';
 import { AuditForwardEntity } from './audit-forward.entity';
@@ -7,45 +8,35 @@ import { AuditForwardEntity } from './audit-forward.entity';
 /** Audit records waiting for the SIEM collector, oldest first. */
 @Injectable()
 export class AuditForwardRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
+  /** Queues records in the caller's transaction; a record already queued is kept. */
   async enqueue(manager: EntityManager, entries: AuditEntry[]): Promise<void> {
-    if (entries.length === 0) return;
     const now = new Date().toISOString();
-    for (let i = 0; i < entries.length; i += 200) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(AuditForwardEntity)
-        .values(
-          entries.slice(i, i + 200).map((e) => ({
-            eventId: e.eventId,
-            record: JSON.stringify(e),
-            createdAt: now,
-          })),
-        )
-        .orIgnore()
-        .updateEntity(false)
-        .execute();
-    }
+    await bulkInsert(
+      manager,
+      'audit_forward',
+      ['event_id', 'record', 'created_at'],
+      entries.map((e) => [e.eventId, JSON.stringify(e), now]),
+      { skipConflictsOn: ['event_id'] },
+    );
   }
 
-  /** Up to `limit` waiting records in order; `id` is the queue row's. */
-  async oldest(limit: number, manager?: EntityManager): Promise<AuditRecord[]> {
-    const rows = await (manager ?? this.dataSource.manager)
+  /**
+   * Up to `limit` waiting records in order; `id` is the queue row's. With `lock` (PostgreSQL,
+   * inside the caller's transaction) rows another notifier is sending are skipped.
+   */
+  async oldest(manager: EntityManager, limit: number, lock: boolean): Promise<AuditRecord[]> {
+    const qb = manager
       .getRepository(AuditForwardEntity)
-      .find({ order: { id: 'ASC' }, take: limit });
+      .createQueryBuilder('f')
+      .orderBy('f.id', 'ASC')
+      .limit(limit);
+    if (lock) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+    const rows = await qb.getMany();
     return rows.map((r) => ({ ...(JSON.parse(r.record) as AuditEntry), id: r.id }));
   }
 
-  async remove(ids: number[], manager?: EntityManager): Promise<void> {
+  async remove(manager: EntityManager, ids: number[]): Promise<void> {
     if (ids.length === 0) return;
-    await (manager ?? this.dataSource.manager)
-      .getRepository(AuditForwardEntity)
-      .delete({ id: In(ids) });
-  }
-
-  count(): Promise<number> {
-    return this.dataSource.getRepository(AuditForwardEntity).count();
+    await manager.getRepository(AuditForwardEntity).delete({ id: In(ids) });
   }
 }

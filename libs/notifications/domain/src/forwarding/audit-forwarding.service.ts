@@ -7,7 +7,6 @@ import { backoffDelayMs } from '@berth/platform/messaging';
 import { SystemConfigurations } from '../configurations/system-configurations';
 import { IdlePause } from '../idle-pause';
 import { NotificationSignals } from '../notification-signals';
-import { AuditForwardEntity } from './audit-forward.entity';
 import { AuditForwardRepository } from './audit-forward.repository';
 import { AuditForwarder, parseForwardEndpoint } from './audit-forwarder';
 
@@ -88,21 +87,14 @@ export class AuditForwardingService {
     }
     const client = this.forwarderFor(forwardEndpoint);
     const send = async (em: EntityManager, lock: boolean): Promise<number> => {
-      const qb = em
-        .getRepository(AuditForwardEntity)
-        .createQueryBuilder('f')
-        .orderBy('f.id', 'ASC')
-        .limit(BATCH);
-      if (lock) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
-      const rows = await qb.getMany();
-      if (rows.length === 0) return 0;
-      const records = rows.map((r) => ({ ...JSON.parse(r.record), id: r.id }));
+      const records = await this.queue.oldest(em, BATCH, lock);
+      if (records.length === 0) return 0;
       await client.forward(records);
       await this.queue.remove(
-        rows.map((r) => r.id),
         em,
+        records.map((r) => r.id),
       );
-      return rows.length;
+      return records.length;
     };
     const sent =
       this.dataSource.options.type === 'postgres'

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { applyListQuery, type ListQuery, type Paging } from '@berth/api/domain';
+import { bulkInsert } from '@berth/platform/database';
 import { WebhookAttemptEntity } from './webhook-attempt.entity';
 import { WebhookJobEntity, type WebhookJobStatus } from './webhook-job.entity';
 
@@ -45,8 +46,22 @@ const EXECUTION_COLUMNS = {
   creation_time: 'j.creationTime',
 } as const;
 
-/** Rows per INSERT: 12 parameters each, far below every driver's limit. */
-const INSERT_ROWS = 200;
+/** What a queued job is inserted with; the rest take their column defaults. */
+const JOB_INSERT_COLUMNS = [
+  'policy_id',
+  'project_id',
+  'event_id',
+  'target_index',
+  'event_type',
+  'vendor_type',
+  'address',
+  'content_type',
+  'payload',
+  'status',
+  'next_attempt_at',
+  'creation_time',
+  'update_time',
+] as const;
 
 /** Webhook deliveries: queued by the event consumer, claimed and settled by the dispatcher. */
 @Injectable()
@@ -57,28 +72,27 @@ export class WebhookJobRepository {
   async enqueue(manager: EntityManager, jobs: NewWebhookJob[]): Promise<void> {
     const now = new Date().toISOString();
     const nowMs = Date.now();
-    for (let i = 0; i < jobs.length; i += INSERT_ROWS) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(WebhookJobEntity)
-        .values(
-          jobs.slice(i, i + INSERT_ROWS).map((j) => ({
-            ...j,
-            status: 'Pending' as const,
-            statusMessage: '',
-            attempts: 0,
-            nextAttemptAt: nowMs,
-            leaseUntil: 0,
-            claim: null,
-            creationTime: now,
-            updateTime: now,
-          })),
-        )
-        .orIgnore()
-        .updateEntity(false)
-        .execute();
-    }
+    await bulkInsert(
+      manager,
+      'webhook_job',
+      JOB_INSERT_COLUMNS,
+      jobs.map((j) => [
+        j.policyId,
+        j.projectId,
+        j.eventId,
+        j.targetIndex,
+        j.eventType,
+        j.vendorType,
+        j.address,
+        j.contentType,
+        j.payload,
+        'Pending',
+        nowMs,
+        now,
+        now,
+      ]),
+      { skipConflictsOn: ['policy_id', 'event_id', 'target_index'] },
+    );
   }
 
   /**
@@ -230,17 +244,5 @@ export class WebhookJobRepository {
       .where("status IN ('Success', 'Error', 'Stopped') AND end_time < :before", { before })
       .execute();
     return result.affected ?? 0;
-  }
-
-  /** Jobs per status, for metrics and tests. */
-  async countByStatus(): Promise<Record<string, number>> {
-    const rows = await this.dataSource
-      .getRepository(WebhookJobEntity)
-      .createQueryBuilder('j')
-      .select('j.status', 'status')
-      .addSelect('COUNT(*)', 'n')
-      .groupBy('j.status')
-      .getRawMany<{ status: string; n: number | string }>();
-    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
 }

@@ -1,11 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '@berth/platform/testing';
 import type { Resolver } from './target-guard';
 import { WebhookSender, type WebhookRequest } from './webhook-sender';
 
@@ -345,45 +342,20 @@ describe('WebhookSender over loopback HTTP', () => {
 });
 
 describe('WebhookSender over loopback HTTPS', () => {
-  let dir: string;
   let cert: string;
   let receiver: Receiver;
   let sender: WebhookSender;
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-webhook-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1,DNS:localhost',
-        '-keyout',
-        path.join(dir, 'key.pem'),
-        '-out',
-        path.join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    cert = fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8');
-    const key = fs.readFileSync(path.join(dir, 'key.pem'), 'utf8');
+    const pair = selfSignedCertificate();
+    cert = pair.cert;
+    const key = pair.key;
     receiver = await new Receiver(https.createServer({ key, cert })).listen();
     sender = new WebhookSender({ resolve: async () => [{ address: '127.0.0.1', family: 4 }] });
   });
   afterAll(async () => {
     sender.close();
     await receiver.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
   beforeEach(() => receiver.reset());
 

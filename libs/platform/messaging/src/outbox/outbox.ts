@@ -273,12 +273,14 @@ export class OutboxRelay {
   private storedWatermark?: number;
   private lastWatermarkWrite = 0;
   private replayed = false;
+  private readonly settings: SystemSettingRepository;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: EventPublisher,
     options: OutboxRelayOptions = {},
   ) {
+    this.settings = new SystemSettingRepository(dataSource);
     this.options = {
       pollIntervalMs: options.pollIntervalMs ?? 200,
       batchSize: options.batchSize ?? 500,
@@ -427,8 +429,7 @@ export class OutboxRelay {
       this.replayed = true;
       return;
     }
-    const settings = new SystemSettingRepository(this.dataSource);
-    const stored = await settings.get(WATERMARK_KEY);
+    const stored = await this.settings.get(WATERMARK_KEY);
     const repo = this.dataSource.getRepository(OutboxEventEntity);
     if (stored === undefined) {
       const last = await repo
@@ -472,7 +473,7 @@ export class OutboxRelay {
     if (mark === this.storedWatermark) return;
     if (!force && Date.now() - this.lastWatermarkWrite < WATERMARK_EVERY_MS) return;
     this.lastWatermarkWrite = Date.now();
-    await new SystemSettingRepository(this.dataSource).put(WATERMARK_KEY, String(mark));
+    await this.settings.put(WATERMARK_KEY, String(mark));
     this.storedWatermark = mark;
   }
 

@@ -62,7 +62,6 @@ interface Delivery {
   envelope: EventEnvelope;
   count: number;
   notBefore: number;
-  inFlight: boolean;
 }
 
 /**
@@ -107,7 +106,6 @@ const newDelivery = (envelope: EventEnvelope): Delivery => ({
   envelope,
   count: 0,
   notBefore: 0,
-  inFlight: false,
 });
 
 /**
@@ -314,7 +312,6 @@ export class InProcessBus {
   }
 
   private deliver(queue: ConsumerQueue, delivery: Delivery): void {
-    delivery.inFlight = true;
     queue.inFlight.add(delivery);
     delivery.count += 1;
     const listener = queue.listeners[queue.nextListener++ % queue.listeners.length];
@@ -337,7 +334,6 @@ export class InProcessBus {
   private failed(queue: ConsumerQueue, delivery: Delivery, error: unknown): void {
     queue.inFlight.delete(delivery);
     if (delivery.count < queue.policy.maxDeliver) {
-      delivery.inFlight = false;
       delivery.notBefore =
         Date.now() +
         backoffDelayMs(delivery.count, queue.policy.backoffMs, queue.policy.backoffCapMs);
