@@ -437,8 +437,8 @@ function isJavaArchive(file: LayerFile): boolean {
 }
 
 /**
- * Finds Maven packages in Java archives. Skipped nested archives are left out (`FileFindings`
- * has no place for notes yet); an archive that cannot be read at all throws.
+ * Finds Maven packages in Java archives; skipped nested archives become notes. An archive that
+ * cannot be read at all throws.
  */
 export const javaArchiveExtractor = {
   name: 'java-archive',
@@ -446,6 +446,7 @@ export const javaArchiveExtractor = {
   maxBytes: 256 * 1024 * 1024,
   matches: isJavaArchive,
   async extract(content, file) {
-    return { packages: (await analyzeJavaArchive(content, file.path)).packages };
+    const { packages, notes } = await analyzeJavaArchive(content, file.path);
+    return { packages, notes };
   },
 } satisfies FileExtractor;

@@ -248,9 +248,8 @@ function isRpmDatabase(file: LayerFile): boolean {
 }
 
 /**
- * Finds installed rpm packages in the SQLite rpm database. Records it cannot read are left out
- * (`FileFindings` has no place for notes yet); a file that is not a readable database, or whose
- * records all fail, throws.
+ * Finds installed rpm packages in the SQLite rpm database. Records it cannot read become notes;
+ * a file that is not a readable database, or whose records all fail, throws.
  */
 export const rpmDatabaseExtractor = {
   name: 'rpm-database',
@@ -262,6 +261,6 @@ export const rpmDatabaseExtractor = {
     if (packages.length === 0 && notes.length > 0) {
       throw new Error(`no package record could be read (${notes.length} failed): ${notes[0]}`);
     }
-    return { packages };
+    return { packages, notes };
   },
 } satisfies FileExtractor;

@@ -14,6 +14,8 @@ export interface LayerFile {
 export interface FileFindings {
   packages?: InstalledPackage[];
   osRelease?: OsRelease;
+  /** What the extractor skipped or could not read inside the file, for the scan log. */
+  notes?: string[];
 }
 
 /**

@@ -189,6 +189,10 @@ describe('distroEcosystem', () => {
     expect(distroEcosystem({ id: 'wolfi', versionId: '20230201' }, 'Alpine')).toBe('Alpine');
     expect(distroEcosystem({ id: 'debian', versionId: '12' }, 'npm')).toBe('npm');
     expect(distroEcosystem(undefined, 'Alpine')).toBe('Alpine');
+    expect(distroEcosystem({ id: 'rocky', versionId: '9.3' }, 'rpm')).toBe('Rocky Linux:9');
+    expect(distroEcosystem({ id: 'rhel', versionId: '9.4' }, 'rpm')).toBe('Red Hat:9');
+    expect(distroEcosystem({ id: 'almalinux', versionId: '8.10' }, 'rpm')).toBe('AlmaLinux:8');
+    expect(distroEcosystem({ id: 'fedora', versionId: '40' }, 'rpm')).toBe('rpm');
   });
 });
 

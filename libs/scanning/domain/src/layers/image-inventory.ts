@@ -69,8 +69,22 @@ export function distroEcosystem(os: OsRelease | undefined, ecosystem: string): s
     const m = /^(\d+)\.(\d+)/.exec(version);
     if (m) return `Alpine:v${m[1]}.${m[2]}`;
   }
+  if (ecosystem === 'rpm') {
+    const major = /^\d+/.exec(version)?.[0];
+    const family = RPM_DISTRIBUTIONS[os.id];
+    if (family && major) return `${family}:${major}`;
+    if (os.id === 'opensuse-leap') return `openSUSE:Leap ${version}`;
+    if (os.id === 'sles') return `SUSE:Linux Enterprise Server ${version}`;
+  }
   return ecosystem;
 }
+
+/** OSV's ecosystem names for rpm distributions, by os-release `ID`. */
+const RPM_DISTRIBUTIONS: Record<string, string> = {
+  rhel: 'Red Hat',
+  rocky: 'Rocky Linux',
+  almalinux: 'AlmaLinux',
+};
 
 /**
  * Builds the package inventory of one image manifest (OCI or Docker v2): walks its filesystem

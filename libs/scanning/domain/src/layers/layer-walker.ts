@@ -420,8 +420,10 @@ class LayerWalk {
     }
     const found: FileFindings[] = [];
     for (const [name, outcome] of outcomes) {
-      if (outcome.ok) found.push(outcome.findings);
-      else this.note(`extractor ${name} could not read ${path}: ${describe(outcome.error)}`);
+      if (outcome.ok) {
+        for (const text of outcome.findings.notes ?? []) this.note(text);
+        found.push(outcome.findings);
+      } else this.note(`extractor ${name} could not read ${path}: ${describe(outcome.error)}`);
     }
     const merged = mergeFindings(found);
     if (merged) this.upper.set(path, merged);
