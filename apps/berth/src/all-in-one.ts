@@ -10,6 +10,7 @@ import { registryDatabaseParts } from '@berth/registry/domain';
 import { RegistryFeatureModule } from '@berth/registry/feature';
 import { ReplicatorFeatureModule } from '@berth/replicator/feature';
 import { ScannerFeatureModule } from '@berth/scanner/feature';
+import { scanningDatabaseParts } from '@berth/scanning/domain';
 import { SignerFeatureModule } from '@berth/signer/feature';
 
 /** Every service module in one process: the same modules the distributed apps mount one by one. */
@@ -31,5 +32,6 @@ export const allInOne: ServiceDefinition = {
     projectsDatabaseParts,
     registryDatabaseParts,
     notificationsDatabaseParts,
+    scanningDatabaseParts,
   ],
 };

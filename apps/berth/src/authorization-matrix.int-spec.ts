@@ -106,6 +106,10 @@ const ADMINS: Holder[] = ['projectAdmin'];
 const WEBHOOK_READERS: Holder[] = ['projectAdmin', 'maintainer'];
 /** Harbor's log list: every role but limited guest, and nothing from a project being public. */
 const LOG_READERS: Holder[] = ['projectAdmin', 'maintainer', 'developer', 'guest'];
+/** Harbor's scan create and stop: project admins and maintainers (developers only read results). */
+const SCANNERS: Holder[] = ['projectAdmin', 'maintainer'];
+/** The built-in scanner's registration, seeded by the scanning migration. */
+const BUILTIN_SCANNER_UUID = '6f1c2b8e-3d4a-4e5f-9a0b-7c8d9e0f1a2b';
 /** A webhook target that needs no DNS; the policies' event type never fires in this suite. */
 const HOOK_TARGET = 'https://8.8.8.8/berth-matrix';
 const hookPolicy = (name: string) => ({
@@ -498,6 +502,85 @@ const API: ApiEndpoint[] = [
     allowed: DELETERS,
     ok: 404,
   },
+  // Scans (Harbor's `scan` create/stop: project admins and maintainers; reads: artifact readers).
+  {
+    route:
+      'POST /projects/{project_name}/repositories/{repository_name}/artifacts/{reference}/scan',
+    kind: 'object',
+    path: (t, f) => `${repoPath(t)}/app/artifacts/${imageOf(t, f)}/scan`,
+    allowed: SCANNERS,
+    ok: 202,
+  },
+  {
+    route:
+      'POST /projects/{project_name}/repositories/{repository_name}/artifacts/{reference}/scan/stop',
+    kind: 'object',
+    path: (t, f) => `${repoPath(t)}/app/artifacts/${imageOf(t, f)}/scan/stop`,
+    allowed: SCANNERS,
+    ok: 202,
+  },
+  {
+    route:
+      'GET /projects/{project_name}/repositories/{repository_name}/artifacts/{reference}/scan/{report_id}/log',
+    what: 'a report that does not exist',
+    kind: 'object',
+    path: (t, f) => `${repoPath(t)}/app/artifacts/${imageOf(t, f)}/scan/${randomUUID()}/log`,
+    allowed: READERS,
+    ok: 404,
+  },
+  {
+    route:
+      'GET /projects/{project_name}/repositories/{repository_name}/artifacts/{reference}/additions/vulnerabilities',
+    what: 'of an image no scan could read',
+    kind: 'object',
+    path: (t, f) => `${repoPath(t)}/app/artifacts/${imageOf(t, f)}/additions/vulnerabilities`,
+    allowed: READERS,
+    ok: 404,
+  },
+  {
+    route: 'GET /system/scanAll/schedule',
+    kind: 'global',
+    path: () => '/system/scanAll/schedule',
+    who: 'sysadmin',
+    ok: 200,
+    robotRefused: 403,
+  },
+  {
+    route: 'POST /system/scanAll/schedule',
+    what: 'to none',
+    kind: 'global',
+    path: () => '/system/scanAll/schedule',
+    body: () => ({ schedule: { type: 'None' } }),
+    who: 'sysadmin',
+    ok: 201,
+    robotRefused: 403,
+  },
+  {
+    route: 'PUT /system/scanAll/schedule',
+    what: 'to none',
+    kind: 'global',
+    path: () => '/system/scanAll/schedule',
+    body: () => ({ schedule: { type: 'None' } }),
+    who: 'sysadmin',
+    ok: 200,
+    robotRefused: 403,
+  },
+  {
+    route: 'GET /system/scanAll/metrics',
+    kind: 'global',
+    path: () => '/system/scanAll/metrics',
+    who: 'sysadmin',
+    ok: 200,
+    robotRefused: 403,
+  },
+  {
+    route: 'POST /system/scanAll/stop',
+    kind: 'global',
+    path: () => '/system/scanAll/stop',
+    who: 'sysadmin',
+    ok: 202,
+    robotRefused: 403,
+  },
   // Robots.
   {
     route: 'GET /robots',
@@ -847,6 +930,124 @@ const API: ApiEndpoint[] = [
     who: 'sysadmin',
     ok: 200,
     robotRefused: 403,
+  },
+  // The system CVE allowlist: Harbor lets any signed-in caller read it, robots included.
+  {
+    route: 'GET /system/CVEAllowlist',
+    kind: 'global',
+    path: () => '/system/CVEAllowlist',
+    who: 'user',
+    ok: 200,
+    robotRefused: 200,
+  },
+  {
+    route: 'PUT /system/CVEAllowlist',
+    what: 'to empty',
+    kind: 'global',
+    path: () => '/system/CVEAllowlist',
+    body: () => ({ items: [], expires_at: null }),
+    who: 'sysadmin',
+    ok: 200,
+    robotRefused: 403,
+  },
+  // Scanner registrations (system admin) and a project's scanner.
+  {
+    route: 'GET /scanners',
+    kind: 'global',
+    path: () => '/scanners',
+    who: 'sysadmin',
+    ok: 200,
+    robotRefused: 403,
+  },
+  {
+    route: 'POST /scanners',
+    what: 'a taken name',
+    kind: 'global',
+    path: () => '/scanners',
+    body: () => ({ name: 'Berth', url: 'https://8.8.8.8/adapter' }),
+    who: 'sysadmin',
+    ok: 409,
+    robotRefused: 403,
+  },
+  {
+    route: 'POST /scanners/ping',
+    what: 'an adapter that does not answer',
+    kind: 'global',
+    path: () => '/scanners/ping',
+    body: () => ({ name: 'nobody', url: 'http://127.0.0.1:1' }),
+    who: 'sysadmin',
+    ok: 400,
+    robotRefused: 403,
+  },
+  {
+    route: 'GET /scanners/{registration_id}',
+    what: 'the built-in one',
+    kind: 'global',
+    path: () => `/scanners/${BUILTIN_SCANNER_UUID}`,
+    who: 'sysadmin',
+    ok: 200,
+    robotRefused: 403,
+  },
+  {
+    route: 'PUT /scanners/{registration_id}',
+    what: 'one that does not exist',
+    kind: 'global',
+    path: () => `/scanners/${randomUUID()}`,
+    body: () => ({ name: 'nobody', url: 'https://8.8.8.8/adapter' }),
+    who: 'sysadmin',
+    ok: 404,
+    robotRefused: 403,
+  },
+  {
+    route: 'PATCH /scanners/{registration_id}',
+    what: 'the default one as default',
+    kind: 'global',
+    path: () => `/scanners/${BUILTIN_SCANNER_UUID}`,
+    body: () => ({ is_default: true }),
+    who: 'sysadmin',
+    ok: 200,
+    robotRefused: 403,
+  },
+  {
+    route: 'DELETE /scanners/{registration_id}',
+    what: 'one that does not exist',
+    kind: 'global',
+    path: () => `/scanners/${randomUUID()}`,
+    who: 'sysadmin',
+    ok: 404,
+    robotRefused: 403,
+  },
+  {
+    route: 'GET /scanners/{registration_id}/metadata',
+    what: 'of the built-in one',
+    kind: 'global',
+    path: () => `/scanners/${BUILTIN_SCANNER_UUID}/metadata`,
+    who: 'sysadmin',
+    ok: 200,
+    robotRefused: 403,
+  },
+  {
+    route: 'GET /projects/{project_name_or_id}/scanner',
+    kind: 'project',
+    path: (t, f) => `/projects/${projectRef(t, f)}/scanner`,
+    allowed: READERS,
+    ok: 200,
+  },
+  {
+    route: 'PUT /projects/{project_name_or_id}/scanner',
+    what: 'to the built-in one',
+    kind: 'project',
+    path: (t, f) => `/projects/${projectRef(t, f)}/scanner`,
+    body: () => ({ uuid: BUILTIN_SCANNER_UUID }),
+    allowed: ADMINS,
+    ok: 200,
+  },
+  {
+    route: 'GET /projects/{project_name_or_id}/scanner/candidates',
+    kind: 'project',
+    path: (t, f) => `/projects/${projectRef(t, f)}/scanner/candidates`,
+    allowed: ADMINS,
+    ok: 200,
   },
 ];
 

@@ -5,4 +5,5 @@ export * from './events/system/system.events';
 export * from './events/actor/actor';
 export * from './events/identity/identity.events';
 export * from './events/project/project.events';
+export * from './events/scan/scan.events';
 export * from './auth/registry-token';

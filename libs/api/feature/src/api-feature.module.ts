@@ -13,6 +13,9 @@ import { RepositoriesApiModule } from './repositories/repositories-api.module';
 import { AuditApiModule } from './audit/audit-api.module';
 import { ConfigurationsApiModule } from './configurations/configurations-api.module';
 import { WebhooksApiModule } from './webhooks/webhooks-api.module';
+import { ScansApiModule } from './scans/scans-api.module';
+import { ScannersApiModule } from './scanners/scanners-api.module';
+import { SystemCveAllowlistApiModule } from './system-cve-allowlist/system-cve-allowlist-api.module';
 
 /** The Harbor-compatible management API under /api/v2.0. */
 @Module({
@@ -24,6 +27,9 @@ import { WebhooksApiModule } from './webhooks/webhooks-api.module';
     WebhooksApiModule,
     AuditApiModule,
     ConfigurationsApiModule,
+    ScansApiModule,
+    ScannersApiModule,
+    SystemCveAllowlistApiModule,
   ],
   controllers: [
     PingController,

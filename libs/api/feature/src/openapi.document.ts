@@ -12,6 +12,9 @@ import { repositoriesPaths } from './repositories/repositories.openapi';
 import { robotsPaths } from './robots/robots.openapi';
 import { usersPaths, usersSchemas } from './users/users.openapi';
 import { webhooksPaths } from './webhooks/webhooks.openapi';
+import { scansPaths } from './scans/scans.openapi';
+import { systemCveAllowlistPaths } from './system-cve-allowlist/system-cve-allowlist.openapi';
+import { scannersPaths } from './scanners/scanners.openapi';
 
 /**
  * The OpenAPI 3 description of what Berth's /api/v2.0 serves today, written by hand after
@@ -136,6 +139,9 @@ export const openApiDocument: OpenApiDocument = {
     ...webhooksPaths,
     ...auditPaths,
     ...configurationsPaths,
+    ...scansPaths,
+    ...systemCveAllowlistPaths,
+    ...scannersPaths,
   },
   components: {
     schemas: {
@@ -216,6 +222,17 @@ export const openApiDocument: OpenApiDocument = {
           read_only: { type: 'boolean' },
           with_chartmuseum: { type: 'boolean' },
           notification_enable: { type: 'boolean' },
+          scanner_db: {
+            type: 'object',
+            nullable: true,
+            description:
+              "Berth's own, for signed-in users: the scanner's vulnerability database (null before one was loaded).",
+            properties: {
+              loaded_at: { type: 'string', format: 'date-time' },
+              newest_advisory: { type: 'string', nullable: true },
+              advisories: { type: 'integer' },
+            },
+          },
         },
       },
       ...usersSchemas,

@@ -25,6 +25,7 @@ import {
   projectDeletedV1,
   projectUpdatedV1,
 } from './project/project.events';
+import { scanCompletedV1, scanFailedV1, scanRequestedV1 } from './scan/scan.events';
 import { configChangedV1, systemInitializedV1 } from './system/system.events';
 
 /** One map from event type to its current payload schema; producers and consumers share it. */
@@ -49,6 +50,9 @@ export const eventSchemas = {
   'login.succeeded': loginSucceededV1,
   'login.failed': loginFailedV1,
   'login.ended': loginEndedV1,
+  'scan.requested': scanRequestedV1,
+  'scan.completed': scanCompletedV1,
+  'scan.failed': scanFailedV1,
   'config.changed': configChangedV1,
   'system.initialized': systemInitializedV1,
 } as const;

@@ -40,6 +40,20 @@ export interface BerthConfig {
   storage: StorageSettings;
   messaging: MessagingSettings;
   notifications: NotificationSettings;
+  /** Absent in hand-built configurations (tests): the scanner's defaults apply. */
+  scanner?: ScannerSettings;
+}
+
+/** The built-in vulnerability scanner. */
+export interface ScannerSettings {
+  /** OSV database: a directory, a zip file or an http(s) URL; absent, scans find no vulnerabilities. */
+  database?: string;
+  databaseRefreshMs: number;
+  /** Scans running at once in one process. */
+  concurrency: number;
+  timeoutMs: number;
+  /** Serves the Pluggable Scanner adapter API (`/api/v1`) to callers presenting it; absent, the API is off. */
+  adapterToken?: string;
 }
 
 /** Webhook deliveries and audit forwarding. */
@@ -83,7 +97,7 @@ export function loadConfig(env: Record<string, string | undefined>): BerthConfig
 }
 
 function redact(setting: string, value: string | undefined): string | undefined {
-  return /PASSWORD|SECRET|KEY/.test(setting) ? '***' : value;
+  return /PASSWORD|SECRET|KEY|ADAPTER_TOKEN/.test(setting) ? '***' : value;
 }
 
 function toBerthConfig(c: RawConfig): BerthConfig {
@@ -138,6 +152,13 @@ function toBerthConfig(c: RawConfig): BerthConfig {
       webhookTimeoutMs: c.BERTH_WEBHOOK_TIMEOUT_SECONDS * 1000,
       webhookMaxAttempts: c.BERTH_WEBHOOK_MAX_ATTEMPTS,
       auditForwardCaFile: c.BERTH_AUDIT_FORWARD_CA_FILE,
+    },
+    scanner: {
+      database: c.BERTH_SCANNER_DB,
+      databaseRefreshMs: c.BERTH_SCANNER_DB_REFRESH_SECONDS * 1000,
+      concurrency: c.BERTH_SCANNER_CONCURRENCY,
+      timeoutMs: c.BERTH_SCANNER_TIMEOUT_SECONDS * 1000,
+      adapterToken: c.BERTH_SCANNER_ADAPTER_TOKEN,
     },
   };
 }

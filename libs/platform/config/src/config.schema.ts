@@ -44,6 +44,11 @@ export const configSchema = z
     BERTH_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
     BERTH_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
     BERTH_AUDIT_FORWARD_CA_FILE: z.string().min(1).optional(),
+    BERTH_SCANNER_DB: z.string().min(1).optional(),
+    BERTH_SCANNER_DB_REFRESH_SECONDS: z.coerce.number().int().min(10).max(604_800).default(3600),
+    BERTH_SCANNER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    BERTH_SCANNER_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(86_400).default(600),
+    BERTH_SCANNER_ADAPTER_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   })
   .superRefine((c, ctx) => {
     if (c.S3_ENDPOINT && (!c.S3_ACCESS_KEY || !c.S3_SECRET_KEY)) {

@@ -3,6 +3,15 @@ import { IdentityDomainModule } from '@berth/identity/domain';
 import type { DataSourceParts } from '@berth/platform/database';
 import { Project1764000001000 } from './migrations/1764000001000-project';
 import { ProjectTenancy1764000010000 } from './migrations/1764000010000-project-tenancy';
+import { CveAllowlist1764000010100 } from './migrations/1764000010100-cve-allowlist';
+import { CveAllowlistEntity } from './cve-allowlist.entity';
+import { CveAllowlistRepository } from './cve-allowlist.repository';
+import {
+  GetProjectCveAllowlistUseCase,
+  GetSystemCveAllowlistUseCase,
+  SetProjectCveAllowlistUseCase,
+  SetSystemCveAllowlistUseCase,
+} from './cve-allowlist.usecases';
 import { ProjectAccess } from './project-access';
 import { ProjectAuthorizer } from './project-authorizer';
 import { ProjectEntity } from './project.entity';
@@ -33,8 +42,8 @@ import { UpdateProjectMemberUseCase } from './usecases/update-project-member.use
 import { UpdateProjectUseCase } from './usecases/update-project.usecase';
 
 export const projectsDatabaseParts: DataSourceParts = {
-  entities: [ProjectEntity, ProjectMetadataEntity, ProjectMemberEntity],
-  migrations: [Project1764000001000, ProjectTenancy1764000010000],
+  entities: [ProjectEntity, ProjectMetadataEntity, ProjectMemberEntity, CveAllowlistEntity],
+  migrations: [Project1764000001000, ProjectTenancy1764000010000, CveAllowlist1764000010100],
 };
 
 const core = [ProjectRepository, ProjectMemberRepository, ProjectAccess, ProjectRegistryAccess];
@@ -61,6 +70,10 @@ const useCases = [
   AddProjectMetadataUseCase,
   UpdateProjectMetadataUseCase,
   DeleteProjectMetadataUseCase,
+  GetSystemCveAllowlistUseCase,
+  SetSystemCveAllowlistUseCase,
+  GetProjectCveAllowlistUseCase,
+  SetProjectCveAllowlistUseCase,
 ];
 
 /**
@@ -69,7 +82,7 @@ const useCases = [
  */
 @Module({
   imports: [ProjectsDomainModule, IdentityDomainModule],
-  providers: [ProjectAuthorizer, ProjectRepositoryCountQuery, ...useCases],
+  providers: [ProjectAuthorizer, ProjectRepositoryCountQuery, CveAllowlistRepository, ...useCases],
   exports: [ProjectsDomainModule, ProjectRepositoryCountQuery, ...useCases],
 })
 export class ProjectUseCasesModule {}

@@ -1,4 +1,5 @@
 export * from './access/registry-access.port';
+export * from './access/manifest-pull-policy.port';
 export * from './registry-domain.module';
 export * from './registry.error';
 export * from './paging';

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import type { DataSourceParts } from '@berth/platform/database';
 import { ProjectsDomainModule } from '@berth/projects/domain';
+import { VulnerabilityGate, VulnerabilityGateModule } from '@berth/scanning/domain';
+import { MANIFEST_PULL_POLICY } from './access/manifest-pull-policy.port';
 import { BlobEntity } from './entities/blob.entity';
 import { ManifestEntity } from './entities/manifest.entity';
 import { RepositoryBlobEntity } from './entities/repository-blob.entity';
@@ -73,8 +75,9 @@ const useCases = [
 
 /** Registry domain: repositories, blobs, manifests, tags and upload sessions. Needs DatabaseModule, StorageModule, MessagingModule. */
 @Module({
-  imports: [ProjectsDomainModule],
+  imports: [ProjectsDomainModule, VulnerabilityGateModule],
   providers: [
+    { provide: MANIFEST_PULL_POLICY, useExisting: VulnerabilityGate },
     RepositoryRepository,
     BlobRepository,
     ManifestRepository,

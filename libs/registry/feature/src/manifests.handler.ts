@@ -35,6 +35,7 @@ export class ManifestsHandler {
           reference,
           recordPull: req.method === 'GET',
           actor: actorOf(principal, req),
+          ...(req.method === 'GET' && { principal }),
         });
         reply
           .status(200)

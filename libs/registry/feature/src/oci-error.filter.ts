@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { OciError } from '@berth/oci';
+import { ProjectPolicyViolation } from '@berth/registry/domain';
 import { DISTRIBUTION_API_VERSION } from './registry-challenge';
 
 /** Renders every error on /v2/ as an OCI error body; unexpected ones are logged and answered 500. */
@@ -20,6 +21,10 @@ export class OciErrorFilter implements ExceptionFilter {
     reply.header('Docker-Distribution-API-Version', DISTRIBUTION_API_VERSION);
     if (error instanceof OciError) {
       for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+      reply.status(error.status).send(error.toBody());
+      return;
+    }
+    if (error instanceof ProjectPolicyViolation) {
       reply.status(error.status).send(error.toBody());
       return;
     }

@@ -1,5 +1,6 @@
 import type { ProjectMemberEntity, Project, ProjectRoleId } from '@berth/projects/domain';
 import { roleName } from '@berth/projects/domain';
+import type { CveAllowlistResp } from '../system-cve-allowlist/cve-allowlist-resp';
 
 /** Harbor's Project model (the fields Berth has). */
 export interface ProjectResp {
@@ -14,6 +15,8 @@ export interface ProjectResp {
   metadata: Record<string, string>;
   current_user_role_id: number;
   current_user_role_ids: number[];
+  /** The project's own CVE allowlist (used while `reuse_sys_cve_allowlist` is "false"). */
+  cve_allowlist?: CveAllowlistResp;
 }
 
 export function toProjectResp(

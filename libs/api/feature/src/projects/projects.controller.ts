@@ -31,12 +31,14 @@ import {
 import {
   CreateProjectUseCase,
   DeleteProjectUseCase,
+  GetProjectCveAllowlistUseCase,
   GetProjectSummaryUseCase,
   GetProjectUseCase,
   ListProjectsUseCase,
   ProjectAccess,
   ProjectExistsUseCase,
   ProjectRepositoryCountQuery,
+  SetProjectCveAllowlistUseCase,
   UpdateProjectUseCase,
   type Project,
   type ProjectSummary,
@@ -44,6 +46,7 @@ import {
 import { API_PREFIX, HarborApiController } from '../harbor-api.decorator';
 import { setPageHeaders } from '../pagination';
 import { callerOf, objectBody, projectRef } from './project-request';
+import { toCveAllowlistResp } from '../system-cve-allowlist/cve-allowlist-resp';
 import { toProjectResp, type ProjectResp } from './project-resp';
 
 export const PROJECTS_LIST_QUERY: ListQuerySpec = {
@@ -75,6 +78,8 @@ export class ProjectsController {
     private readonly access: ProjectAccess,
     private readonly users: UserRepository,
     private readonly repositories: ProjectRepositoryCountQuery,
+    private readonly getAllowlist: GetProjectCveAllowlistUseCase,
+    private readonly setAllowlist: SetProjectCveAllowlistUseCase,
   ) {}
 
   // Declared before the GET of the same path, so Fastify takes it instead of its automatic HEAD.
@@ -115,11 +120,15 @@ export class ProjectsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     const caller = await callerOf(this.authenticator, req);
-    const project = await this.createProject.execute(
-      caller,
-      objectBody(body),
-      actorOf(caller, req),
-    );
+    const fields = objectBody(body);
+    // Checked before the project exists, stored once it does.
+    const allowlist =
+      caller.kind !== 'user' || fields.cve_allowlist === undefined || fields.cve_allowlist === null
+        ? undefined
+        : this.setAllowlist.check(fields.cve_allowlist);
+    const project = await this.createProject.execute(caller, fields, actorOf(caller, req));
+    if (allowlist)
+      await this.setAllowlist.execute({ project, input: allowlist }, actorOf(caller, req));
     // Harbor's X-Resource-Name-In-Location: true asks for the name in Location instead of the id.
     const byName = req.headers['x-resource-name-in-location'] === 'true';
     reply.header(
@@ -144,12 +153,15 @@ export class ProjectsController {
     @Req() req: FastifyRequest,
   ): Promise<void> {
     const caller = await callerOf(this.authenticator, req);
-    await this.updateProject.execute(
-      caller,
-      projectRef(p, req),
-      objectBody(body),
-      actorOf(caller, req),
-    );
+    const fields = objectBody(body);
+    const ref = projectRef(p, req);
+    // Authorized and checked before the metadata is written, stored after it.
+    const allowlist =
+      fields.cve_allowlist === undefined || fields.cve_allowlist === null
+        ? undefined
+        : await this.setAllowlist.prepare(caller, ref, fields.cve_allowlist);
+    await this.updateProject.execute(caller, ref, fields, actorOf(caller, req));
+    if (allowlist) await this.setAllowlist.execute(allowlist, actorOf(caller, req));
   }
 
   @Delete(':project_name_or_id')
@@ -167,11 +179,15 @@ export class ProjectsController {
   }
 
   private async resp(caller: Principal, project: Project): Promise<ProjectResp> {
-    const [owner, repoCount, role] = await Promise.all([
+    const [owner, repoCount, role, allowlist] = await Promise.all([
       this.users.findById(project.ownerId),
       this.repositories.count(project.id),
       this.access.roleOf(caller, project),
+      this.getAllowlist.execute(project),
     ]);
-    return toProjectResp(project, owner?.username ?? '', repoCount, role);
+    return {
+      ...toProjectResp(project, owner?.username ?? '', repoCount, role),
+      cve_allowlist: toCveAllowlistResp(allowlist),
+    };
   }
 }

@@ -1,4 +1,5 @@
 import type { OpenApiSchema } from '@berth/api/domain';
+import { cveAllowlistSchema } from '../system-cve-allowlist/cve-allowlist-resp';
 import type {
   OpenApiDocument,
   OpenApiOperation,
@@ -67,6 +68,7 @@ const project: OpenApiSchema = {
     metadata: stringMap,
     current_user_role_id: { type: 'integer' },
     current_user_role_ids: { type: 'array', items: { type: 'integer' } },
+    cve_allowlist: cveAllowlistSchema,
   },
 };
 const member: OpenApiSchema = {
@@ -160,7 +162,8 @@ export const projectsPaths: OpenApiDocument['paths'] = {
     },
     post: {
       operationId: 'createProject',
-      summary: 'Create a project; the caller becomes its project admin.',
+      summary:
+        'Create a project; the caller becomes its project admin. Takes project_name, public, metadata and cve_allowlist.',
       tags: ['project'],
       parameters: [
         {
@@ -192,7 +195,7 @@ export const projectsPaths: OpenApiDocument['paths'] = {
     },
     put: {
       operationId: 'updateProject',
-      summary: 'Update a project’s metadata (project admin).',
+      summary: 'Update a project’s metadata and cve_allowlist (project admin).',
       tags: ['project'],
       parameters: onProject,
       responses: { '200': ok('Updated.'), ...errors(...WRITE) },

@@ -38,7 +38,11 @@ describe('createEvent', () => {
 
 describe('toValidEnvelope', () => {
   it('fills in id, version and time for an event given by its parts', () => {
-    const e = toValidEnvelope({ type: 'scan.requested', source: 'api', data: { anything: true } });
+    const e = toValidEnvelope({
+      type: 'signature.verified',
+      source: 'api',
+      data: { anything: true },
+    });
     expect(e.id).toMatch(UUID_V4);
     expect(e.version).toBe(EVENT_VERSION);
     expect(Number.isNaN(Date.parse(e.occurredAt))).toBe(false);

@@ -1,8 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Actor } from '@berth/contracts';
 import { OciError } from '@berth/oci';
 import { OutboxWriter, createEvent } from '@berth/platform/messaging';
+import {
+  MANIFEST_PULL_POLICY,
+  ProjectPolicyViolation,
+  type ManifestPullPolicy,
+} from '../access/manifest-pull-policy.port';
+import type { RegistryPrincipal } from '../access/registry-access.port';
 import type { ManifestEntity } from '../entities/manifest.entity';
 import { ManifestRepository } from '../repositories/manifest.repository';
 import { RepositoryResolver, projectOf, requireValidName } from '../repository-resolver';
@@ -16,6 +22,8 @@ export interface GetManifestCommand {
   recordPull: boolean;
   /** Who asked and from where, as the event records it. */
   actor?: Actor;
+  /** Set on GET: the project's pull policies judge this caller's pull (HEAD passes, as in Harbor). */
+  principal?: RegistryPrincipal;
 }
 
 /** GET/HEAD of a manifest by tag or digest. */
@@ -26,6 +34,7 @@ export class GetManifestUseCase {
     private readonly resolver: RepositoryResolver,
     private readonly manifests: ManifestRepository,
     private readonly outbox: OutboxWriter,
+    @Optional() @Inject(MANIFEST_PULL_POLICY) private readonly pullPolicy?: ManifestPullPolicy,
   ) {}
 
   async execute(cmd: GetManifestCommand): Promise<ManifestEntity> {
@@ -37,6 +46,14 @@ export class GetManifestUseCase {
       throw new OciError('MANIFEST_UNKNOWN', 'manifest unknown to registry', {
         reference: cmd.reference,
       });
+    }
+    if (cmd.principal && this.pullPolicy) {
+      const violation = await this.pullPolicy.violation({
+        repository: cmd.repository,
+        manifest,
+        principal: cmd.principal,
+      });
+      if (violation !== undefined) throw new ProjectPolicyViolation(violation);
     }
     if (cmd.recordPull) {
       // Stored before the client is answered, in one INSERT with the pulls of the same moment.

@@ -1,0 +1,480 @@
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  OCI_CONFIG,
+  OCI_INDEX,
+  OCI_LAYER_GZIP,
+  OCI_MANIFEST,
+  RegistryHttp,
+  sha256,
+  startBerth,
+  tarOneFile,
+  waitFor,
+  workspaceRoot,
+  type RegistryInstance,
+} from '@berth/platform/testing';
+
+const REPORT_MIME = 'application/vnd.security.vulnerability.report; version=1.1';
+const ADAPTER_MIME = 'application/vnd.scanner.adapter.vuln.report.harbor+json; version=1.0';
+
+/** A gzip layer holding these files (a tar of one-file archives, end markers but the last cut). */
+function layerOf(files: Record<string, string>): Buffer {
+  const parts = Object.entries(files).map(([name, text], i, all) => {
+    const tar = tarOneFile(name, Buffer.from(text));
+    return i === all.length - 1 ? tar : tar.subarray(0, tar.length - 1024);
+  });
+  return gzipSync(Buffer.concat(parts));
+}
+
+const OS_RELEASE = 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n';
+/** libssl3 (source openssl) and libexpat1 (source expat) at the given versions. */
+const dpkgStatus = (opensslVersion: string, expatVersion = '2.5.0-1+deb12u1'): string =>
+  [
+    'Package: libssl3',
+    'Status: install ok installed',
+    'Architecture: amd64',
+    'Source: openssl',
+    `Version: ${opensslVersion}`,
+    '',
+    'Package: libexpat1',
+    'Status: install ok installed',
+    'Architecture: amd64',
+    'Source: expat',
+    `Version: ${expatVersion}`,
+    '',
+    'Package: base-files',
+    'Status: install ok installed',
+    'Architecture: amd64',
+    'Version: 12.4+deb12u5',
+    '',
+  ].join('\n');
+const FIXED = ['3.0.11-1~deb12u2', '2.5.0-1+deb12u2'] as const;
+
+/** The curated OSV records (DEBIAN-CVE-2024-8176: expat fixed in 2.5.0-1+deb12u2, no vector). */
+const CURATED = path.join(workspaceRoot, 'libs/scanning/domain/src/osv/testing/advisories');
+
+/** A made-up advisory of Debian 12's openssl, fixed in 3.0.11-1~deb12u2, CVSS 9.8 (Critical). */
+const ADVISORY = {
+  schema_version: '1.6.0',
+  id: 'DSA-9999-1',
+  aliases: ['CVE-2099-0001'],
+  modified: '2099-01-02T03:04:05Z',
+  published: '2099-01-01T00:00:00Z',
+  summary: 'openssl - security update',
+  details: 'A made-up flaw for the scanner test.',
+  severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }],
+  affected: [
+    {
+      package: { ecosystem: 'Debian:12', name: 'openssl' },
+      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '3.0.11-1~deb12u2' }] }],
+    },
+  ],
+  references: [{ type: 'ADVISORY', url: 'https://security.example/DSA-9999-1' }],
+};
+
+interface Overview {
+  report_id: string;
+  scan_status: string;
+  severity: string;
+  summary: { total: number; fixable: number; summary: Record<string, number> } | null;
+  scanner: { name: string; vendor: string; version: string };
+}
+
+/**
+ * The built-in scanner end to end in the all-in-one process: scan on push, on demand, an index,
+ * a corrupt layer, scan overviews, the vulnerability addition and who may do what.
+ */
+describe('scanning (all-in-one)', () => {
+  let berth: RegistryInstance;
+  let registry: RegistryHttp;
+  let osvDir: string;
+  const password = 'Scanning-spec-1';
+  const devPassword = 'Scanning-dev-1';
+  const basic = (user: string, pass: string): string =>
+    `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+  const ADMIN = basic('admin', password);
+  const DEV = basic('scan-dev', devPassword);
+
+  async function api(
+    method: string,
+    p: string,
+    opts: { auth?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
+    return fetch(`${berth.apiUrl}/api/v2.0${p}`, {
+      method,
+      headers: {
+        ...(opts.auth ? { authorization: opts.auth } : {}),
+        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...opts.headers,
+      },
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+  }
+
+  async function putBlob(repo: string, blob: Buffer): Promise<string> {
+    const res = await registry.fetch(
+      `/v2/${repo}/blobs/uploads/?digest=${sha256(blob)}`,
+      `repository:${repo}:pull,push`,
+      { method: 'POST', body: blob },
+    );
+    expect(res.status).toBe(201);
+    return sha256(blob);
+  }
+
+  async function putManifest(repo: string, ref: string, mediaType: string, body: string) {
+    const res = await registry.fetch(
+      `/v2/${repo}/manifests/${ref}`,
+      `repository:${repo}:pull,push`,
+      {
+        method: 'PUT',
+        headers: { 'content-type': mediaType },
+        body,
+      },
+    );
+    expect(res.status, await res.text()).toBe(201);
+    return sha256(body);
+  }
+
+  /** An image whose one layer is `layer`; returns its digest and manifest. */
+  async function pushImage(repo: string, tag: string, layer: Buffer, arch = 'amd64') {
+    const config = Buffer.from(
+      JSON.stringify({
+        architecture: arch,
+        os: 'linux',
+        rootfs: { type: 'layers' },
+        n: crypto.randomUUID(),
+      }),
+    );
+    await putBlob(repo, config);
+    await putBlob(repo, layer);
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: { mediaType: OCI_CONFIG, digest: sha256(config), size: config.length },
+      layers: [{ mediaType: OCI_LAYER_GZIP, digest: sha256(layer), size: layer.length }],
+    });
+    return { digest: await putManifest(repo, tag, OCI_MANIFEST, manifest), size: manifest.length };
+  }
+
+  async function overviewOf(
+    project: string,
+    repo: string,
+    ref: string,
+  ): Promise<Overview | undefined> {
+    const res = await api(
+      'GET',
+      `/projects/${project}/repositories/${repo}/artifacts/${ref}?with_scan_overview=true`,
+      { auth: ADMIN },
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { scan_overview?: Record<string, Overview> };
+    return body.scan_overview?.[REPORT_MIME];
+  }
+
+  async function finished(project: string, repo: string, ref: string): Promise<Overview> {
+    let last: Overview | undefined;
+    await waitFor(
+      async () => {
+        last = await overviewOf(project, repo, ref);
+        return last !== undefined && ['Success', 'Error', 'Stopped'].includes(last.scan_status);
+      },
+      60_000,
+      200,
+    );
+    return last!;
+  }
+
+  beforeAll(async () => {
+    osvDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-osv-'));
+    fs.cpSync(CURATED, path.join(osvDir, 'curated'), { recursive: true });
+    fs.mkdirSync(path.join(osvDir, 'Debian'));
+    fs.writeFileSync(path.join(osvDir, 'Debian', 'DSA-9999-1.json'), JSON.stringify(ADVISORY));
+    berth = await startBerth('all-in-one', {
+      password,
+      env: { BERTH_SCANNER_DB: osvDir, BERTH_SCANNER_CONCURRENCY: '2' },
+    });
+    registry = new RegistryHttp(berth);
+    for (const [name, meta] of [
+      ['scanned', { auto_scan: 'true' }],
+      ['manual', { auto_scan: 'false' }],
+    ] as const)
+      expect(
+        (
+          await api('POST', '/projects', {
+            auth: ADMIN,
+            body: { project_name: name, metadata: meta },
+          })
+        ).status,
+      ).toBe(201);
+    expect(
+      (
+        await api('POST', '/users', {
+          auth: ADMIN,
+          body: {
+            username: 'scan-dev',
+            email: 'dev@example.test',
+            realname: 'Dev',
+            password: devPassword,
+          },
+        })
+      ).status,
+    ).toBe(201);
+    for (const project of ['scanned', 'manual'])
+      expect(
+        (
+          await api('POST', `/projects/${project}/members`, {
+            auth: ADMIN,
+            body: { role_id: 2, member_user: { username: 'scan-dev' } },
+          })
+        ).status,
+      ).toBe(201);
+  }, 180_000);
+
+  afterAll(async () => {
+    await berth?.stop();
+    if (osvDir) fs.rmSync(osvDir, { recursive: true, force: true });
+  });
+
+  it('scans an image pushed into an auto-scan project and lists the vulnerable package', async () => {
+    const layer = layerOf({
+      'etc/os-release': OS_RELEASE,
+      'var/lib/dpkg/status': dpkgStatus('3.0.9-1'),
+    });
+    const { digest } = await pushImage('scanned/app', 'v1', layer);
+    const overview = await finished('scanned', 'app', 'v1');
+    expect(overview).toMatchObject({
+      scan_status: 'Success',
+      severity: 'Critical',
+      summary: { total: 2, fixable: 2, summary: { Critical: 1, Unknown: 1 } },
+      scanner: { name: 'Berth', vendor: 'Berth' },
+    });
+
+    const res = await api(
+      'GET',
+      `/projects/scanned/repositories/app/artifacts/${digest}/additions/vulnerabilities`,
+      { auth: DEV, headers: { 'X-Accept-Vulnerabilities': REPORT_MIME } },
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<
+      string,
+      { severity: string; vulnerabilities: unknown[] }
+    >;
+    expect(Object.keys(body)).toEqual([REPORT_MIME]);
+    expect(body[REPORT_MIME].severity).toBe('Critical');
+    expect(body[REPORT_MIME].vulnerabilities).toEqual([
+      expect.objectContaining({
+        id: 'CVE-2099-0001',
+        package: 'libssl3',
+        version: '3.0.9-1',
+        fix_version: '3.0.11-1~deb12u2',
+        severity: 'Critical',
+        links: expect.arrayContaining(['https://security.example/DSA-9999-1']),
+        artifact_digests: [digest],
+      }),
+      expect.objectContaining({
+        id: 'CVE-2024-8176',
+        package: 'libexpat1',
+        version: '2.5.0-1+deb12u1',
+        fix_version: '2.5.0-1+deb12u2',
+        severity: 'Unknown',
+      }),
+    ]);
+
+    // Harbor's default MIME type, when none is asked for.
+    const adapter = await api(
+      'GET',
+      `/projects/scanned/repositories/app/artifacts/v1/additions/vulnerabilities`,
+      { auth: ADMIN },
+    );
+    expect(Object.keys((await adapter.json()) as object)).toEqual([ADAPTER_MIME]);
+
+    const log = await api(
+      'GET',
+      `/projects/scanned/repositories/app/artifacts/v1/scan/${overview.report_id}/log`,
+      { auth: ADMIN },
+    );
+    expect(log.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await log.text()).toMatch(
+      /17 advisories[\s\S]*os debian 12, 1 layers, 3 packages, 2 vulnerabilities/,
+    );
+  });
+
+  it('finds nothing in an image whose package is already fixed', async () => {
+    const layer = layerOf({
+      'etc/os-release': OS_RELEASE,
+      'var/lib/dpkg/status': dpkgStatus(...FIXED),
+    });
+    await pushImage('scanned/fixed', 'v1', layer);
+    expect(await finished('scanned', 'fixed', 'v1')).toMatchObject({
+      scan_status: 'Success',
+      severity: 'None',
+      summary: { total: 0, fixable: 0 },
+    });
+  });
+
+  it('scans each platform of an index and reports their union on the index', async () => {
+    const vulnerable = layerOf({
+      'etc/os-release': OS_RELEASE,
+      'var/lib/dpkg/status': dpkgStatus('3.0.9-1'),
+    });
+    const fixed = layerOf({
+      'etc/os-release': OS_RELEASE,
+      'var/lib/dpkg/status': dpkgStatus(...FIXED),
+    });
+    const amd = await pushImage('scanned/multi', 'amd', vulnerable, 'amd64');
+    const arm = await pushImage('scanned/multi', 'arm', fixed, 'arm64');
+    const index = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_INDEX,
+      manifests: [
+        {
+          mediaType: OCI_MANIFEST,
+          digest: amd.digest,
+          size: amd.size,
+          platform: { os: 'linux', architecture: 'amd64' },
+        },
+        {
+          mediaType: OCI_MANIFEST,
+          digest: arm.digest,
+          size: arm.size,
+          platform: { os: 'linux', architecture: 'arm64' },
+        },
+      ],
+    });
+    const indexDigest = await putManifest('scanned/multi', 'v1', OCI_INDEX, index);
+    expect(await finished('scanned', 'multi', 'v1')).toMatchObject({
+      scan_status: 'Success',
+      severity: 'Critical',
+      summary: { total: 2 },
+    });
+    const res = await api(
+      'GET',
+      `/projects/scanned/repositories/multi/artifacts/${indexDigest}/additions/vulnerabilities`,
+      { auth: ADMIN, headers: { 'X-Accept-Vulnerabilities': REPORT_MIME } },
+    );
+    const report = (
+      (await res.json()) as Record<
+        string,
+        { vulnerabilities: Array<{ artifact_digests: string[] }> }
+      >
+    )[REPORT_MIME];
+    expect(report.vulnerabilities.map((v) => v.artifact_digests)).toEqual([
+      [amd.digest],
+      [amd.digest],
+    ]);
+    // The platform manifests carry reports of their own.
+    expect((await finished('scanned', 'multi', arm.digest)).severity).toBe('None');
+  });
+
+  it('scans on demand, lists overviews, and leaves projects without auto scan unscanned', async () => {
+    const layer = layerOf({
+      'etc/os-release': OS_RELEASE,
+      'var/lib/dpkg/status': dpkgStatus('3.0.9-1'),
+    });
+    await pushImage('manual/app', 'v1', layer);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await overviewOf('manual', 'app', 'v1')).toBeUndefined();
+
+    const scan = `/projects/manual/repositories/app/artifacts/v1/scan`;
+    expect((await api('POST', scan)).status).toBe(401);
+    // Harbor's developers read scan results but do not start scans.
+    expect((await api('POST', scan, { auth: DEV })).status).toBe(403);
+    expect((await api('POST', scan, { auth: ADMIN, body: { scan_type: 'virus' } })).status).toBe(
+      400,
+    );
+    expect(
+      (
+        await api('POST', scan, {
+          auth: ADMIN,
+          body: { scan_type: { scan_type: 'vulnerability' } },
+        })
+      ).status,
+    ).toBe(202);
+    expect((await finished('manual', 'app', 'v1')).severity).toBe('Critical');
+
+    const list = await api(
+      'GET',
+      '/projects/manual/repositories/app/artifacts?with_scan_overview=true',
+      { auth: DEV },
+    );
+    const artifacts = (await list.json()) as Array<{ scan_overview?: Record<string, Overview> }>;
+    expect(artifacts[0].scan_overview?.[REPORT_MIME]).toMatchObject({
+      scan_status: 'Success',
+      severity: 'Critical',
+    });
+    const plain = (await (
+      await api('GET', '/projects/manual/repositories/app/artifacts', { auth: DEV })
+    ).json()) as Array<Record<string, unknown>>;
+    expect(plain[0].scan_overview).toBeUndefined();
+  });
+
+  it('ends a scan of a corrupt layer in Error with the reason, and keeps serving', async () => {
+    const corrupt = Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), crypto.randomBytes(512)]);
+    await pushImage('scanned/broken', 'v1', corrupt);
+    const overview = await finished('scanned', 'broken', 'v1');
+    expect(overview.scan_status).toBe('Error');
+    const log = await api(
+      'GET',
+      `/projects/scanned/repositories/broken/artifacts/v1/scan/${overview.report_id}/log`,
+      { auth: ADMIN },
+    );
+    expect(await log.text()).toMatch(/^scan failed: .+/);
+    expect(
+      (
+        await api(
+          'GET',
+          '/projects/scanned/repositories/broken/artifacts/v1/additions/vulnerabilities',
+          { auth: ADMIN },
+        )
+      ).status,
+    ).toBe(404);
+    expect((await api('GET', '/ping')).status).toBe(200);
+  });
+
+  it('shows the vulnerability database in systeminfo to signed-in users', async () => {
+    const info = (await (await api('GET', '/systeminfo', { auth: DEV })).json()) as {
+      scanner_db: unknown;
+    };
+    expect(info.scanner_db).toEqual({
+      loaded_at: expect.any(String),
+      newest_advisory: '2099-01-02T03:04:05Z',
+      advisories: 17,
+    });
+    const anonymous = (await (await api('GET', '/systeminfo')).json()) as object;
+    expect(anonymous).not.toHaveProperty('scanner_db');
+  });
+
+  it('scans everything on a manual scan all, for system admins only', async () => {
+    const schedule = '/system/scanAll/schedule';
+    expect(
+      (await api('POST', schedule, { auth: DEV, body: { schedule: { type: 'Manual' } } })).status,
+    ).toBe(403);
+    expect(
+      (await api('POST', schedule, { auth: ADMIN, body: { schedule: { type: 'Manual' } } })).status,
+    ).toBe(201);
+    let metrics:
+      { total: number; completed: number; ongoing: boolean; trigger: string } | undefined;
+    await waitFor(
+      async () => {
+        metrics = (await (
+          await api('GET', '/system/scanAll/metrics', { auth: ADMIN })
+        ).json()) as typeof metrics;
+        return metrics!.total > 0 && !metrics!.ongoing;
+      },
+      60_000,
+      250,
+    );
+    // Every image and index pushed above: app, fixed, multi (index and two platforms), manual/app, broken.
+    expect(metrics).toMatchObject({ total: 7, completed: 7, trigger: 'Manual' });
+    expect(
+      (await api('PUT', schedule, { auth: ADMIN, body: { schedule: { type: 'Daily' } } })).status,
+    ).toBe(200);
+    expect(await (await api('GET', schedule, { auth: ADMIN })).json()).toMatchObject({
+      schedule: { type: 'Daily', cron: '0 0 0 * * *', next_scheduled_time: expect.any(String) },
+    });
+  });
+});

@@ -1,0 +1,113 @@
+import {
+  Injectable,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { from, mergeMap, type Observable } from 'rxjs';
+import { DataSource } from 'typeorm';
+import { BERTH_VERSION, firstQueryValue, type RawQuery } from '@berth/api/domain';
+import { RequestAuthenticator } from '@berth/identity/domain';
+import { SystemSettingRepository } from '@berth/platform/database';
+import {
+  BUILTIN_SCANNER,
+  HARBOR_VULNERABILITY_MIME,
+  ScanReportRepository,
+  ScannerRegistrationRepository,
+  VULNERABILITY_REPORT_MIME,
+  readScannerDbInfo,
+  scanOverviewOf,
+  type ScanOverview,
+} from '@berth/scanning/domain';
+import type { ArtifactResp } from '../repositories/artifact-resp';
+import { callerOf } from '../projects/project-request';
+import { RepositoriesController } from '../repositories/repositories.controller';
+import { SystemInfoController } from '../systeminfo.controller';
+
+const SCANNER = { ...BUILTIN_SCANNER, version: BERTH_VERSION };
+
+/**
+ * What scanning adds to answers other controllers give: Harbor's `scan_overview` on artifacts
+ * listed or read with `with_scan_overview=true`, and `scanner_db` (the vulnerability database's
+ * age) in `/systeminfo` for signed-in users. Kept here so those controllers know nothing of scanning.
+ */
+@Injectable()
+export class ScanOverviewInterceptor implements NestInterceptor {
+  private readonly settings: SystemSettingRepository;
+
+  constructor(
+    private readonly reports: ScanReportRepository,
+    private readonly registrations: ScannerRegistrationRepository,
+    private readonly authenticator: RequestAuthenticator,
+    dataSource: DataSource,
+  ) {
+    this.settings = new SystemSettingRepository(dataSource);
+  }
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const cls = context.getClass();
+    const handler = context.getHandler();
+    if (
+      cls === RepositoriesController &&
+      (handler === RepositoriesController.prototype.listArtifacts ||
+        handler === RepositoriesController.prototype.getArtifact)
+    ) {
+      const req = context.switchToHttp().getRequest<FastifyRequest>();
+      if (!wantsOverview(req.query as RawQuery)) return next.handle();
+      const mime = overviewMime(req);
+      const project = (req.params as Record<string, string | undefined>).project_name ?? '';
+      return next
+        .handle()
+        .pipe(mergeMap((body: unknown) => from(this.withOverviews(body, mime, project))));
+    }
+    if (cls === SystemInfoController && handler === SystemInfoController.prototype.systemInfo) {
+      const req = context.switchToHttp().getRequest<FastifyRequest>();
+      return next.handle().pipe(mergeMap((body: unknown) => from(this.withScannerDb(body, req))));
+    }
+    return next.handle();
+  }
+
+  private async withOverviews(body: unknown, mime: string, project: string): Promise<unknown> {
+    const artifacts = (Array.isArray(body) ? body : [body]) as ArtifactResp[];
+    const registration = await this.registrations.forProject(project);
+    if (!registration || artifacts.length === 0) return body;
+    const rows = await this.reports.ofDigests(
+      artifacts.map((a) => a.digest),
+      registration.uuid,
+    );
+    const overviews = new Map<string, ScanOverview>();
+    for (const row of rows)
+      if (row.mimeType === VULNERABILITY_REPORT_MIME)
+        overviews.set(row.digest, scanOverviewOf(row, SCANNER));
+    for (const a of artifacts) {
+      const overview = overviews.get(a.digest);
+      if (overview) Object.assign(a, { scan_overview: { [mime]: overview } });
+    }
+    return body;
+  }
+
+  /** Signed-in users only, as Harbor keeps its fuller system information from anonymous callers. */
+  private async withScannerDb(body: unknown, req: FastifyRequest): Promise<unknown> {
+    const caller = await callerOf(this.authenticator, req).catch(() => undefined);
+    if (caller?.kind !== 'user') return body;
+    const info = await readScannerDbInfo(this.settings);
+    return { ...(body as Record<string, unknown>), scanner_db: info };
+  }
+}
+
+function wantsOverview(query: RawQuery): boolean {
+  return firstQueryValue(query, 'with_scan_overview')?.toLowerCase() === 'true';
+}
+
+/** The key of `scan_overview`: the report's MIME type, or the adapter's if that is the one asked for. */
+function overviewMime(req: FastifyRequest): string {
+  const header = req.headers['x-accept-vulnerabilities'];
+  const raw = (Array.isArray(header) ? header.join(',') : (header ?? '')).replace(/\s+/g, '');
+  const asked = raw.toLowerCase().split(',');
+  const adapter = HARBOR_VULNERABILITY_MIME.replace(/\s+/g, '');
+  const native = VULNERABILITY_REPORT_MIME.replace(/\s+/g, '');
+  return asked.includes(adapter) && !asked.includes(native)
+    ? HARBOR_VULNERABILITY_MIME
+    : VULNERABILITY_REPORT_MIME;
+}

@@ -1,0 +1,388 @@
+import type { Readable } from 'node:stream';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { BERTH_VERSION } from '@berth/api/domain';
+import { BERTH_CONFIG, type BerthConfig } from '@berth/platform/config';
+import { OutboxWriter, createEvent } from '@berth/platform/messaging';
+import type { BlobSource } from '../layers/image-inventory';
+import {
+  compareReportItems,
+  overallSeverity,
+  summarizeVulnerabilities,
+  toHarborItem,
+  type HarborReportScanner,
+  type HarborVulnerabilityItem,
+  type HarborVulnerabilityReport,
+  type HarborVulnerabilitySummary,
+} from '../osv/harbor-report';
+import { ExternalScanRunner } from '../adapter/external-scan';
+import type { OsvDatabase } from '../osv/osv-database';
+import { SCANNER_EVENT_SOURCE } from '../reports/request-scan.usecase';
+import type { ScanReportEntity } from '../reports/scan-report.entity';
+import { ScanReportRepository, type ScanOutcome } from '../reports/scan-report.repository';
+import { isIndex } from '../reports/scannable';
+import { BUILTIN_SCANNER } from '../reports/scanner-registration.entity';
+import { ScanningSignals } from '../reports/scanning-signals';
+import { compactFindings, mergeReportItems } from '../reports/vulnerability-report';
+import { RegistryContent } from './registry-content';
+import { SCAN_ENGINE, type ScanEngine } from './scan-engine';
+import { VulnerabilityDatabaseHolder } from './vulnerability-database.holder';
+
+export const DEFAULT_SCAN_CONCURRENCY = 2;
+export const DEFAULT_SCAN_TIMEOUT_MS = 600_000;
+/** A running scan's lease; renewed at a third of it, so a dead scanner's scans return within it. */
+const LEASE_MS = 60_000;
+const POLL_MS = 2000;
+const MAX_LOG = 8000;
+
+/** A scan that cannot be done (a stop, the timeout) rather than one that failed on its input. */
+class ScanAborted extends Error {}
+
+const SCANNER = { ...BUILTIN_SCANNER, version: BERTH_VERSION };
+
+interface ScannedPart {
+  digest: string;
+  mediaType: string;
+  items: HarborVulnerabilityItem[];
+  log: string[];
+}
+
+/**
+ * Runs the scans requested in `scan_report`: claims due rows with a lease (pending ones, and
+ * running ones a dead scanner left), at most `concurrency` at a time in this process, each
+ * bounded by the timeout. An image is walked layer by layer; an index is scanned platform by
+ * platform and its report is the union. The outcome and `scan.completed` or `scan.failed`
+ * commit together. Whatever a scan throws ends as `Error` with the reason in its log.
+ */
+@Injectable()
+export class ScanExecutor {
+  private readonly logger = new Logger('ScanExecutor');
+  private readonly running = new Set<Promise<void>>();
+  private active = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private nudged = false;
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly reports: ScanReportRepository,
+    private readonly content: RegistryContent,
+    private readonly databases: VulnerabilityDatabaseHolder,
+    private readonly outbox: OutboxWriter,
+    private readonly signals: ScanningSignals,
+    @Inject(SCAN_ENGINE) private readonly engine: ScanEngine,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+    @Optional() private readonly external?: ExternalScanRunner,
+  ) {}
+
+  private get concurrency(): number {
+    return this.config.scanner?.concurrency ?? DEFAULT_SCAN_CONCURRENCY;
+  }
+
+  private get timeoutMs(): number {
+    return this.config.scanner?.timeoutMs ?? DEFAULT_SCAN_TIMEOUT_MS;
+  }
+
+  start(): void {
+    if (this.active) return;
+    this.active = true;
+    this.unsubscribe = this.signals.on('requested', () => this.nudge());
+    this.loop = this.run();
+  }
+
+  /** Stops claiming and waits for running scans (each bounded by its timeout). */
+  async stop(): Promise<void> {
+    this.active = false;
+    this.unsubscribe?.();
+    this.wake?.();
+    await this.loop;
+    await Promise.allSettled([...this.running]);
+  }
+
+  /** Look for due scans now. */
+  nudge(): void {
+    this.nudged = true;
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    while (this.active) {
+      let claimed = 0;
+      try {
+        claimed = await this.claimAndStart();
+      } catch (e) {
+        this.logger.warn(`scan claim failed: ${describe(e)}`);
+      }
+      if (claimed === 0 || this.running.size >= this.concurrency) await this.pause(POLL_MS);
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    if (this.nudged || !this.active) {
+      this.nudged = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        this.nudged = false;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+
+  private async claimAndStart(): Promise<number> {
+    const room = this.concurrency - this.running.size;
+    if (room <= 0) return 0;
+    const rows = await this.reports.claimDue(room, LEASE_MS);
+    for (const row of rows) {
+      const job: Promise<void> = this.execute(row).finally(() => {
+        this.running.delete(job);
+        this.nudge();
+      });
+      this.running.add(job);
+    }
+    return rows.length;
+  }
+
+  /** One claimed scan, from start to its settled row; never rejects. */
+  async execute(row: ScanReportEntity): Promise<void> {
+    const controller = new AbortController();
+    const timeout = setTimeout(
+      () => controller.abort(new ScanAborted(`timed out after ${durationText(this.timeoutMs)}`)),
+      this.timeoutMs,
+    );
+    let lost = false;
+    const renewal = setInterval(() => {
+      this.reports.renew(row.reportId, row.claim!, LEASE_MS).then(
+        (held) => {
+          if (held) return;
+          lost = true;
+          controller.abort(new ScanAborted('stopped'));
+        },
+        (e: unknown) => this.logger.warn(`scan ${row.reportId} lease not renewed: ${describe(e)}`),
+      );
+    }, LEASE_MS / 3);
+    const startedAt = row.startTime ?? new Date().toISOString();
+    try {
+      const database = this.databases.current();
+      // A scan stuck where no stream can be cut still ends at the timeout; its late result is dropped.
+      const scanned = await Promise.race([
+        this.scan(row, database, controller.signal),
+        rejectOnAbort(controller.signal),
+      ]);
+      if (lost) return;
+      await this.succeed(row, scanned, database, startedAt);
+    } catch (e) {
+      if (lost) return;
+      const reason = controller.signal.aborted ? describe(controller.signal.reason) : describe(e);
+      await this.fail(row, reason).catch((err: unknown) =>
+        this.logger.warn(`scan ${row.reportId} not settled: ${describe(err)}`),
+      );
+    } finally {
+      clearTimeout(timeout);
+      clearInterval(renewal);
+    }
+  }
+
+  private async scan(
+    row: ScanReportEntity,
+    database: OsvDatabase | undefined,
+    signal: AbortSignal,
+  ): Promise<{ mediaType: string; parts: ScannedPart[]; scanner?: HarborReportScanner }> {
+    const external = await this.external?.scanIfExternal(row, signal);
+    if (external) return external;
+    const manifest = await this.content.manifest(row.repository, row.digest);
+    if (!manifest) throw new Error(`manifest ${row.digest} is no longer in ${row.repository}`);
+    const parsed = parseJson(manifest.content, row.digest);
+    const digests = isIndex(manifest.mediaType)
+      ? this.engine.platformManifests(parsed).map((p) => p.digest)
+      : [manifest.digest];
+    if (digests.length === 0) throw new Error('the index lists no platform image to scan');
+    const parts: ScannedPart[] = [];
+    for (const digest of digests) {
+      const child =
+        digest === manifest.digest ? manifest : await this.content.manifest(row.repository, digest);
+      if (!child) throw new Error(`platform manifest ${digest} is not in ${row.repository}`);
+      parts.push({
+        ...(await this.scanImage(digest, parseJson(child.content, digest), database, signal)),
+        mediaType: child.mediaType,
+      });
+    }
+    return { mediaType: manifest.mediaType, parts };
+  }
+
+  private async scanImage(
+    digest: string,
+    manifest: unknown,
+    database: OsvDatabase | undefined,
+    signal: AbortSignal,
+  ): Promise<Omit<ScannedPart, 'mediaType'>> {
+    // Open blob streams are destroyed on a stop or the timeout, which ends the layer walk.
+    const open = new Set<Readable>();
+    const blobs: BlobSource = {
+      open: async (blobDigest) => {
+        signal.throwIfAborted();
+        const stream = await this.content.open(blobDigest);
+        open.add(stream);
+        stream.once('close', () => open.delete(stream));
+        return stream;
+      },
+    };
+    const onAbort = (): void => {
+      for (const stream of open) stream.destroy(asError(signal.reason));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const inventory = await this.engine.inventory(manifest, blobs);
+      signal.throwIfAborted();
+      const matched = database ? this.engine.match(database, inventory.packages) : undefined;
+      const items = (matched?.findings ?? []).map((f) => toHarborItem(f, digest));
+      const os = inventory.os
+        ? `${inventory.os.id} ${inventory.os.versionId ?? ''}`.trim()
+        : 'unknown';
+      const log = [
+        `${digest}: os ${os}, ${inventory.layers} layers, ${inventory.packages.length} packages, ${items.length} vulnerabilities`,
+        ...(matched && matched.unsupportedEcosystems.length > 0
+          ? [
+              `${digest}: ${matched.unsupportedEcosystems.length} packages of ecosystems without advisories matching`,
+            ]
+          : []),
+        ...(matched && matched.unreadableVersions.length > 0
+          ? [
+              `${digest}: ${matched.unreadableVersions.length} packages with versions that cannot be compared`,
+            ]
+          : []),
+        ...inventory.notes.map((n) => `${digest}: ${n}`),
+      ];
+      return { digest, items, log };
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async succeed(
+    row: ScanReportEntity,
+    scanned: { mediaType: string; parts: ScannedPart[]; scanner?: HarborReportScanner },
+    database: OsvDatabase | undefined,
+    startedAt: string,
+  ): Promise<void> {
+    const dbLine = scanned.scanner
+      ? `scanned by the external scanner ${scanned.scanner.name} ${scanned.scanner.version}`.trim()
+      : database
+        ? `vulnerability database loaded ${database.loadedAt}: ${database.advisoryCount} advisories, newest ${database.newestModified ?? 'unknown'}`
+        : 'no vulnerability database is configured (BERTH_SCANNER_DB): packages were listed, vulnerabilities not matched';
+    const outcomeOf = (digest: string, mediaType: string, parts: ScannedPart[]): ScanOutcome => {
+      const items = mergeReportItems(parts.map((p) => p.items)).sort(compareReportItems);
+      const report: HarborVulnerabilityReport = {
+        generated_at: new Date().toISOString(),
+        artifact: { repository: row.repository, digest, mime_type: mediaType },
+        scanner: scanned.scanner ?? SCANNER,
+        severity: overallSeverity(items.map((i) => i.severity)),
+        vulnerabilities: items,
+      };
+      return {
+        status: 'Success',
+        severity: report.severity,
+        findings: JSON.stringify(compactFindings(items)),
+        summary: JSON.stringify(summarizeVulnerabilities(items)),
+        report: JSON.stringify(report),
+        log: [dbLine, ...parts.flatMap((p) => p.log)].join('\n').slice(0, MAX_LOG),
+      };
+    };
+    const outcome = outcomeOf(row.digest, scanned.mediaType, scanned.parts);
+    const summary = JSON.parse(outcome.summary) as HarborVulnerabilitySummary;
+    const platforms = scanned.parts.filter((p) => p.digest !== row.digest);
+    await this.dataSource.transaction(async (em) => {
+      if (!(await this.reports.settle(em, row, outcome))) return;
+      for (const part of platforms)
+        await this.reports.recordPart(
+          em,
+          {
+            digest: part.digest,
+            repository: row.repository,
+            registrationUuid: row.registrationUuid,
+            mimeType: row.mimeType,
+            requestedBy: row.requestedBy,
+          },
+          startedAt,
+          outcomeOf(part.digest, part.mediaType, [part]),
+        );
+      await this.outbox.append(
+        em,
+        createEvent(
+          'scan.completed',
+          {
+            ...this.eventRef(row),
+            severity: outcome.severity,
+            total: summary.total,
+            fixable: summary.fixable,
+          },
+          SCANNER_EVENT_SOURCE,
+        ),
+      );
+    });
+  }
+
+  private async fail(row: ScanReportEntity, reason: string): Promise<void> {
+    const text = reason.slice(0, 1024) || 'scan failed';
+    await this.dataSource.transaction(async (em) => {
+      const settled = await this.reports.settle(em, row, {
+        status: 'Error',
+        severity: 'Unknown',
+        findings: '[]',
+        summary: JSON.stringify({ total: 0, fixable: 0, summary: {} }),
+        report: '',
+        log: `scan failed: ${text}`,
+      });
+      if (!settled) return;
+      await this.outbox.append(
+        em,
+        createEvent('scan.failed', { ...this.eventRef(row), reason: text }, SCANNER_EVENT_SOURCE),
+      );
+    });
+    this.logger.warn(`scan of ${row.repository}@${row.digest} failed: ${text}`);
+  }
+
+  private eventRef(row: ScanReportEntity) {
+    return {
+      project: row.repository.split('/', 1)[0],
+      repository: row.repository,
+      digest: row.digest,
+      reportId: row.reportId,
+      registration: row.registrationUuid,
+      scanType: 'vulnerability' as const,
+    };
+  }
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function durationText(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;
+}
+
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(asError(signal.reason));
+    else signal.addEventListener('abort', () => reject(asError(signal.reason)), { once: true });
+  });
+}
+
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+function parseJson(content: string, digest: string): unknown {
+  try {
+    return JSON.parse(content) as unknown;
+  } catch {
+    throw new Error(`manifest ${digest} is not JSON`);
+  }
+}
