@@ -12,9 +12,11 @@ import {
   RegistryHttp,
   sha256,
   startBerth,
+  startHttpReceiver,
   tarOneFile,
   waitFor,
   workspaceRoot,
+  type HttpReceiver,
   type RegistryInstance,
 } from '@berth/platform/testing';
 
@@ -92,6 +94,7 @@ describe('scanning (all-in-one)', () => {
   let berth: RegistryInstance;
   let registry: RegistryHttp;
   let osvDir: string;
+  let receiver: HttpReceiver;
   const password = 'Scanning-spec-1';
   const devPassword = 'Scanning-dev-1';
   const basic = (user: string, pass: string): string =>
@@ -193,9 +196,14 @@ describe('scanning (all-in-one)', () => {
     fs.cpSync(CURATED, path.join(osvDir, 'curated'), { recursive: true });
     fs.mkdirSync(path.join(osvDir, 'Debian'));
     fs.writeFileSync(path.join(osvDir, 'Debian', 'DSA-9999-1.json'), JSON.stringify(ADVISORY));
+    receiver = await startHttpReceiver(() => 200);
     berth = await startBerth('all-in-one', {
       password,
-      env: { BERTH_SCANNER_DB: osvDir, BERTH_SCANNER_CONCURRENCY: '2' },
+      env: {
+        BERTH_SCANNER_DB: osvDir,
+        BERTH_SCANNER_CONCURRENCY: '2',
+        BERTH_WEBHOOK_ALLOW_PRIVATE: 'true',
+      },
     });
     registry = new RegistryHttp(berth);
     for (const [name, meta] of [
@@ -236,6 +244,7 @@ describe('scanning (all-in-one)', () => {
 
   afterAll(async () => {
     await berth?.stop();
+    await receiver?.close();
     if (osvDir) fs.rmSync(osvDir, { recursive: true, force: true });
   });
 
@@ -475,6 +484,70 @@ describe('scanning (all-in-one)', () => {
     ).toBe(200);
     expect(await (await api('GET', schedule, { auth: ADMIN })).json()).toMatchObject({
       schedule: { type: 'Daily', cron: '0 0 0 * * *', next_scheduled_time: expect.any(String) },
+    });
+  });
+
+  it('announces finished and failed scans to webhooks with the scan overview', async () => {
+    expect(
+      (
+        await api('POST', '/projects/manual/webhook/policies', {
+          auth: ADMIN,
+          body: {
+            name: 'scans',
+            enabled: true,
+            event_types: ['SCANNING_COMPLETED', 'SCANNING_FAILED'],
+            targets: [{ type: 'http', address: `${receiver.url}/scans` }],
+          },
+        })
+      ).status,
+    ).toBe(201);
+    const vulnerable = layerOf({
+      'etc/os-release': OS_RELEASE,
+      'var/lib/dpkg/status': dpkgStatus('3.0.9-1'),
+    });
+    const { digest } = await pushImage('manual/hooked', 'v1', vulnerable);
+    const corrupt = Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), crypto.randomBytes(64)]);
+    const broken = await pushImage('manual/hooked', 'broken', corrupt);
+    for (const ref of [digest, broken.digest])
+      expect(
+        (
+          await api('POST', `/projects/manual/repositories/hooked/artifacts/${ref}/scan`, {
+            auth: ADMIN,
+          })
+        ).status,
+      ).toBe(202);
+
+    type Payload = {
+      type: string;
+      operator: string;
+      event_data: {
+        resources: { digest: string; scan_overview: Record<string, Record<string, unknown>> }[];
+        repository: { repo_full_name: string };
+      };
+    };
+    const payloads = (): Payload[] =>
+      receiver
+        .accepted()
+        .filter((r) => r.path === '/scans')
+        .map((r) => JSON.parse(r.body) as Payload);
+    await waitFor(() => payloads().length >= 2, 30_000, 100);
+    const byDigest = new Map(payloads().map((p) => [p.event_data.resources[0].digest, p]));
+
+    const completed = byDigest.get(digest);
+    expect(completed).toMatchObject({
+      type: 'SCANNING_COMPLETED',
+      operator: 'admin',
+      event_data: { repository: { repo_full_name: 'manual/hooked' } },
+    });
+    expect(completed?.event_data.resources[0].scan_overview[REPORT_MIME]).toMatchObject({
+      scan_status: 'Success',
+      severity: 'Critical',
+      summary: { total: 2, fixable: 2, summary: { Critical: 1, Unknown: 1 } },
+    });
+    const failed = byDigest.get(broken.digest);
+    expect(failed?.type).toBe('SCANNING_FAILED');
+    expect(failed?.event_data.resources[0].scan_overview[REPORT_MIME]).toMatchObject({
+      scan_status: 'Error',
     });
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { eventSchemas, type EventEnvelope } from '@berth/contracts';
+import { SCAN_STOPPED_REASON, eventSchemas, type EventEnvelope } from '@berth/contracts';
 import { BERTH_CONFIG, type BerthConfig } from '@berth/platform/config';
 import { ProjectRepository, type Project } from '@berth/projects/domain';
 import { AuditLogRepository } from './audit/audit-log.repository';
@@ -21,7 +21,12 @@ const WEBHOOK_TYPES: Record<string, WebhookEventType> = {
   'artifact.pushed': 'PUSH_ARTIFACT',
   'artifact.pulled': 'PULL_ARTIFACT',
   'artifact.deleted': 'DELETE_ARTIFACT',
+  'scan.completed': 'SCANNING_COMPLETED',
+  'scan.failed': 'SCANNING_FAILED',
 };
+
+/** The report MIME type Harbor keys a scan overview by. */
+const VULNERABILITY_REPORT_MIME = 'application/vnd.security.vulnerability.report; version=1.1';
 
 const PROJECT_CACHE_MS = 2000;
 /** Events per transaction at most. */
@@ -128,7 +133,7 @@ export class RecordEventUseCase {
       envelope.type === 'project.deleted'
         ? eventSchemas['project.deleted'].parse(envelope.data).projectId
         : undefined;
-    const webhookType = WEBHOOK_TYPES[envelope.type];
+    const webhookType = webhookTypeOf(envelope);
     const needsProject =
       projectName !== undefined && (webhookType !== undefined || audit?.projectId === undefined);
     let project: Project | null = null;
@@ -145,7 +150,7 @@ export class RecordEventUseCase {
   ): Promise<NewWebhookJob[]> {
     const policies = await this.policies.matching(project.id, type);
     if (policies.length === 0) return [];
-    const data = artifactRef.parse(envelope.data);
+    const data = webhookSubjectOf(envelope);
     const name = data.repository.slice(project.name.length + 1);
     const event: WebhookEvent = {
       id: envelope.id,
@@ -163,6 +168,7 @@ export class RecordEventUseCase {
           digest: data.digest,
           ...(data.tag ? { tag: data.tag } : {}),
           resourceUrl: `${this.registryHost}/${data.repository}${data.tag ? `:${data.tag}` : `@${data.digest}`}`,
+          ...(data.scanOverview ? { scanOverview: data.scanOverview } : {}),
         },
       ],
     };
@@ -224,4 +230,60 @@ export class RecordEventUseCase {
     );
     return rows[0]?.created_at;
   }
+}
+
+/** Harbor's webhook event type for a domain event; a stopped scan is SCANNING_STOPPED. */
+function webhookTypeOf(envelope: EventEnvelope): WebhookEventType | undefined {
+  if (
+    envelope.type === 'scan.failed' &&
+    eventSchemas['scan.failed'].parse(envelope.data).reason === SCAN_STOPPED_REASON
+  )
+    return 'SCANNING_STOPPED';
+  return WEBHOOK_TYPES[envelope.type];
+}
+
+interface WebhookSubject {
+  repository: string;
+  digest: string;
+  tag?: string;
+  operator?: string;
+  scanOverview?: Record<string, unknown>;
+}
+
+/** The artifact an announced event is about, with Harbor's scan overview for scan events. */
+function webhookSubjectOf(envelope: EventEnvelope): WebhookSubject {
+  if (envelope.type === 'scan.completed') {
+    const d = eventSchemas['scan.completed'].parse(envelope.data);
+    return {
+      repository: d.repository,
+      digest: d.digest,
+      operator: d.requestedBy,
+      scanOverview: {
+        [VULNERABILITY_REPORT_MIME]: {
+          report_id: d.reportId,
+          scan_status: 'Success',
+          severity: d.severity,
+          complete_percent: 100,
+          summary: { total: d.total, fixable: d.fixable, summary: d.bySeverity ?? {} },
+        },
+      },
+    };
+  }
+  if (envelope.type === 'scan.failed') {
+    const d = eventSchemas['scan.failed'].parse(envelope.data);
+    const stopped = d.reason === SCAN_STOPPED_REASON;
+    return {
+      repository: d.repository,
+      digest: d.digest,
+      operator: d.requestedBy,
+      scanOverview: {
+        [VULNERABILITY_REPORT_MIME]: {
+          report_id: d.reportId,
+          scan_status: stopped ? 'Stopped' : 'Error',
+          complete_percent: stopped ? 0 : 100,
+        },
+      },
+    };
+  }
+  return artifactRef.parse(envelope.data);
 }

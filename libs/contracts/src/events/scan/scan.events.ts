@@ -14,6 +14,8 @@ const scanRef = {
   reportId: z.string().uuid(),
   registration: z.string().uuid(),
   scanType: z.enum(['vulnerability', 'sbom']),
+  /** Who asked: a user, `auto-scan` or `scan-all` (absent in events written before it was added). */
+  requestedBy: z.string().min(1).max(255).optional(),
 };
 
 export const scanRequestedV1 = z.object({
@@ -27,7 +29,12 @@ export const scanCompletedV1 = z.object({
   severity: z.enum(['None', 'Unknown', 'Low', 'Medium', 'High', 'Critical']),
   total: z.number().int().nonnegative(),
   fixable: z.number().int().nonnegative(),
+  /** Findings per severity (`{"High": 2}`), as the report's summary counts them. */
+  bySeverity: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
+
+/** The `reason` of a `scan.failed` for a scan stopped on request (Harbor's SCANNING_STOPPED). */
+export const SCAN_STOPPED_REASON = 'stopped on request';
 
 /** `reason` in words safe to show: what the scan log says. */
 export const scanFailedV1 = z.object({ ...scanRef, reason: z.string().min(1).max(1024) });

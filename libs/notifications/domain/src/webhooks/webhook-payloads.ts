@@ -44,6 +44,8 @@ export interface WebhookEvent {
     tag?: string;
     /** e.g. registry.example.com/proj/repo:tag or …/proj/repo@sha256:… */
     resourceUrl: string;
+    /** Scan events: Harbor's scan overview of the artifact, keyed by report MIME type. */
+    scanOverview?: Record<string, unknown>;
   }>;
 }
 
@@ -67,7 +69,12 @@ export interface WebhookTargetFormat {
 
 /** Harbor's event_data object, shared by the Default and the CloudEvents format. */
 export interface HarborEventData {
-  resources: Array<{ digest: string; tag?: string; resource_url: string }>;
+  resources: Array<{
+    digest: string;
+    tag?: string;
+    resource_url: string;
+    scan_overview?: Record<string, unknown>;
+  }>;
   repository: {
     date_created?: number;
     name: string;
@@ -225,6 +232,7 @@ function eventData(event: WebhookEvent): HarborEventData {
       digest: r.digest,
       ...(r.tag !== undefined && r.tag !== '' ? { tag: r.tag } : {}),
       resource_url: r.resourceUrl,
+      ...(r.scanOverview ? { scan_overview: r.scanOverview } : {}),
     })),
     // Harbor puts date_created first and leaves it out when unknown.
     repository:

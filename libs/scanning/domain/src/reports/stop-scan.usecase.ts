@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OutboxWriter, createEvent } from '@berth/platform/messaging';
+import { SCAN_STOPPED_REASON } from '@berth/contracts';
 import type { ScanReportEntity } from './scan-report.entity';
 import { ScanReportRepository } from './scan-report.repository';
 import { ScannerRegistrationRepository } from './scanner-registration.repository';
 import { SCANNER_EVENT_SOURCE } from './request-scan.usecase';
 
 /** Why a stopped scan did not finish, as its `scan.failed` says. */
-export const STOPPED_REASON = 'stopped on request';
+export const STOPPED_REASON = SCAN_STOPPED_REASON;
 
 /**
  * Stops an artifact's pending or running scan: the row becomes Stopped (the scanner running it
@@ -54,6 +55,7 @@ export async function announceStopped(
         reportId: r.reportId,
         registration: r.registrationUuid,
         scanType: 'vulnerability',
+        requestedBy: r.requestedBy,
         reason: STOPPED_REASON,
       },
       SCANNER_EVENT_SOURCE,

@@ -19,6 +19,14 @@ import { ExternalScanRunner } from '../adapter/external-scan';
 import type { OsvDatabase } from '../osv/osv-database';
 import { SCANNER_EVENT_SOURCE } from '../reports/request-scan.usecase';
 import type { ScanReportEntity } from '../reports/scan-report.entity';
+import type { ImageInventory } from '../layers/image-inventory';
+import {
+  SBOM_REPORT_MIME,
+  buildSbomArtifacts,
+  generatedSbomOf,
+  type SbomReport,
+} from '../sbom/sbom-documents';
+import { SbomPublisher } from '../sbom/sbom-publisher';
 import { ScanReportRepository, type ScanOutcome } from '../reports/scan-report.repository';
 import { isIndex } from '../reports/scannable';
 import { BUILTIN_SCANNER } from '../reports/scanner-registration.entity';
@@ -63,6 +71,8 @@ export class ScanExecutor {
   private wake?: () => void;
   private nudged = false;
   private unsubscribe?: () => void;
+  /** Inventories being computed, by manifest digest: a vulnerability scan and an SBOM of one push share one walk. */
+  private readonly inventories = new Map<string, Promise<ImageInventory>>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -74,6 +84,7 @@ export class ScanExecutor {
     @Inject(SCAN_ENGINE) private readonly engine: ScanEngine,
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     @Optional() private readonly external?: ExternalScanRunner,
+    @Optional() private readonly sboms?: SbomPublisher,
   ) {}
 
   private get concurrency(): number {
@@ -169,6 +180,15 @@ export class ScanExecutor {
     }, LEASE_MS / 3);
     const startedAt = row.startTime ?? new Date().toISOString();
     try {
+      if (row.mimeType === SBOM_REPORT_MIME) {
+        const outcome = await Promise.race([
+          this.generateSbom(row, controller.signal),
+          rejectOnAbort(controller.signal),
+        ]);
+        if (lost) return;
+        await this.settleSbom(row, outcome);
+        return;
+      }
       const database = this.databases.current();
       // A scan stuck where no stream can be cut still ends at the timeout; its late result is dropped.
       const scanned = await Promise.race([
@@ -238,7 +258,7 @@ export class ScanExecutor {
     };
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const inventory = await this.engine.inventory(manifest, blobs);
+      const inventory = await this.inventoryOnce(digest, manifest, blobs, signal);
       signal.throwIfAborted();
       const matched = database ? this.engine.match(database, inventory.packages) : undefined;
       const items = (matched?.findings ?? []).map((f) => toHarborItem(f, digest));
@@ -263,6 +283,142 @@ export class ScanExecutor {
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * The image's inventory, shared with a scan of the same manifest already walking it (the
+   * vulnerability scan and the SBOM of one push); walked again if the shared walk failed while
+   * this scan goes on.
+   */
+  private async inventoryOnce(
+    digest: string,
+    manifest: unknown,
+    blobs: BlobSource,
+    signal: AbortSignal,
+  ): Promise<ImageInventory> {
+    const shared = this.inventories.get(digest);
+    if (shared) {
+      try {
+        return await shared;
+      } catch {
+        signal.throwIfAborted();
+      }
+    }
+    const walk = this.engine.inventory(manifest, blobs);
+    this.inventories.set(digest, walk);
+    try {
+      return await walk;
+    } finally {
+      if (this.inventories.get(digest) === walk) this.inventories.delete(digest);
+    }
+  }
+
+  /**
+   * SBOM generation: the artifact's packages (an index's: all its platforms') written as SPDX 2.3
+   * and CycloneDX 1.6 documents and pushed into its repository as referrers of it.
+   */
+  private async generateSbom(row: ScanReportEntity, signal: AbortSignal): Promise<ScanOutcome> {
+    if (!this.sboms) throw new Error('this scanner cannot push SBOMs');
+    const manifest = await this.content.manifest(row.repository, row.digest);
+    if (!manifest) throw new Error(`manifest ${row.digest} is no longer in ${row.repository}`);
+    const parsed = parseJson(manifest.content, row.digest);
+    const digests = isIndex(manifest.mediaType)
+      ? this.engine.platformManifests(parsed).map((p) => p.digest)
+      : [manifest.digest];
+    if (digests.length === 0) throw new Error('the index lists no platform image to describe');
+    const inventories: ImageInventory[] = [];
+    for (const digest of digests) {
+      const child =
+        digest === manifest.digest ? manifest : await this.content.manifest(row.repository, digest);
+      if (!child) throw new Error(`platform manifest ${digest} is not in ${row.repository}`);
+      inventories.push(
+        await this.inventoryOf(digest, parseJson(child.content, digest), signal),
+      );
+    }
+    signal.throwIfAborted();
+    const packages = inventories.flatMap((i) => i.packages);
+    const generatedAt = new Date();
+    const artifacts = buildSbomArtifacts({
+      repository: row.repository,
+      subject: {
+        digest: manifest.digest,
+        mediaType: manifest.mediaType,
+        size: Buffer.byteLength(manifest.content, 'utf8'),
+      },
+      os: inventories.find((i) => i.os)?.os,
+      packages,
+      generatedAt,
+      toolVersion: BERTH_VERSION,
+    });
+    for (const { built } of artifacts) {
+      signal.throwIfAborted();
+      await this.sboms.publish(row.repository, built, row.requestedBy);
+    }
+    const sboms = artifacts.map((a) => generatedSbomOf(a.format, a.built, packages.length));
+    const report: SbomReport = {
+      generated_at: generatedAt.toISOString(),
+      artifact: { repository: row.repository, digest: row.digest, mime_type: manifest.mediaType },
+      scanner: SCANNER,
+      sbom_digest: sboms[0].manifestDigest,
+      sboms,
+    };
+    return {
+      status: 'Success',
+      severity: 'None',
+      findings: '[]',
+      summary: JSON.stringify({ total: 0, fixable: 0, summary: {} }),
+      report: JSON.stringify(report),
+      log: [
+        ...digests.map(
+          (d, i) => `${d}: ${inventories[i].layers} layers, ${inventories[i].packages.length} packages`,
+        ),
+        ...sboms.map((s) => `${s.format} SBOM pushed as ${s.manifestDigest}`),
+        ...inventories.flatMap((inv, i) => inv.notes.map((n) => `${digests[i]}: ${n}`)),
+      ]
+        .join('\n')
+        .slice(0, MAX_LOG),
+    };
+  }
+
+  /** One image's inventory, its blob streams cut on a stop or the timeout. */
+  private async inventoryOf(
+    digest: string,
+    manifest: unknown,
+    signal: AbortSignal,
+  ): Promise<ImageInventory> {
+    const open = new Set<Readable>();
+    const blobs: BlobSource = {
+      open: async (blobDigest) => {
+        signal.throwIfAborted();
+        const stream = await this.content.open(blobDigest);
+        open.add(stream);
+        stream.once('close', () => open.delete(stream));
+        return stream;
+      },
+    };
+    const onAbort = (): void => {
+      for (const stream of open) stream.destroy(asError(signal.reason));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.inventoryOnce(digest, manifest, blobs, signal);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async settleSbom(row: ScanReportEntity, outcome: ScanOutcome): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      if (!(await this.reports.settle(em, row, outcome))) return;
+      await this.outbox.append(
+        em,
+        createEvent(
+          'scan.completed',
+          { ...this.eventRef(row), severity: 'None', total: 0, fixable: 0 },
+          SCANNER_EVENT_SOURCE,
+        ),
+      );
+    });
   }
 
   private async succeed(
@@ -321,6 +477,7 @@ export class ScanExecutor {
             severity: outcome.severity,
             total: summary.total,
             fixable: summary.fixable,
+            bySeverity: summary.summary,
           },
           SCANNER_EVENT_SOURCE,
         ),
@@ -356,8 +513,14 @@ export class ScanExecutor {
       reportId: row.reportId,
       registration: row.registrationUuid,
       scanType: 'vulnerability' as const,
+      requestedBy: row.requestedBy,
     };
   }
+}
+
+/** The scan type a report row stands for. */
+export function scanTypeOfMime(mimeType: string): 'vulnerability' | 'sbom' {
+  return mimeType === SBOM_REPORT_MIME ? 'sbom' : 'vulnerability';
 }
 
 function describe(e: unknown): string {
