@@ -334,6 +334,26 @@ describe('Go build info scanner', () => {
     expect(scanner.finish()?.goVersion).toBe(GO_VERSION);
   });
 
+  it('gets through data with a magic at every boundary in one pass', async () => {
+    // A magic every 16 bytes, each one a bogus blob that fails a few bytes in.
+    const dense = binary({
+      blob: Buffer.concat(Array.from({ length: 65_536 }, () => header().subarray(0, 16))),
+      after: 0,
+    });
+    expect(await readGoBuildInfo(inChunks(dense, [65_536]))).toBeUndefined();
+    // A magic every 48 bytes of the last MiB, each claiming module info past the end of the file.
+    const claim = Buffer.concat([header(), uvarint(3), Buffer.from('go1'), uvarint(1024 * 1024)]);
+    const unit = Buffer.concat([claim, Buffer.alloc(48 - claim.length)]);
+    const tail = binary({
+      blob: Buffer.concat(Array.from({ length: 21_800 }, () => unit)),
+      after: 0,
+    });
+    const started = Date.now();
+    expect(await readGoBuildInfo(inChunks(tail, [65_536]))).toBeUndefined();
+    // Candidate by candidate with a copy of what follows each, this took over a second.
+    expect(Date.now() - started).toBeLessThan(400);
+  });
+
   it('says why it cannot read the pointer format of Go before 1.18', async () => {
     const old = binary({ blob: Buffer.concat([header(0x0), Buffer.alloc(64, 0x11)]) });
     await expect(readGoBuildInfo(inChunks(old, [512]))).rejects.toThrow(/before 1\.18/);

@@ -449,11 +449,11 @@ export class GoBuildInfoScanner {
       this.head = Buffer.concat([this.head, chunk]);
       if (this.head.length >= HEAD_BYTES) this.startSearch();
     } else if (this.state === 'search') {
-      this.search(chunk, start);
+      this.search(chunk, start, false);
     } else {
       this.pieces.push(Buffer.from(chunk));
       this.collected += chunk.length;
-      if (this.collected >= this.need) this.tryCandidate(false);
+      if (this.collected >= this.need) this.retry(this.tryCandidate(false));
     }
   }
 
@@ -464,7 +464,7 @@ export class GoBuildInfoScanner {
    */
   finish(): { goVersion: string; moduleInfo: string } | undefined {
     if (this.state === 'head') this.startSearch();
-    while (this.state === 'collect') this.tryCandidate(true);
+    while (this.state === 'collect') this.retry(this.tryCandidate(true));
     if (this.found) return this.found;
     if (this.legacy) {
       throw new GoBuildInfoError(
@@ -486,41 +486,63 @@ export class GoBuildInfoScanner {
     }
     this.upx = head.subarray(0, HEAD_BYTES).includes('UPX!');
     this.state = 'search';
-    this.search(head, 0);
+    this.search(head, 0, true);
   }
 
-  private search(buf: Buffer, start: number): void {
-    if (this.carry.length > 0) {
-      // A magic may begin in the tail of the previous bytes and end in these.
-      const glued = Buffer.concat([this.carry, buf.subarray(0, MAGIC.length - 1)]);
-      const i = findAlignedMagic(glued, this.carryStart);
-      if (i >= 0 && i < this.carry.length) {
-        const candidate = Buffer.concat([this.carry.subarray(i), buf]);
-        this.startCandidate(candidate, this.carryStart + i);
-        return;
+  /** Searches on after a candidate that was no build info: its bytes from the second on. */
+  private retry(rest: Buffer | undefined): void {
+    if (rest) this.search(rest, this.candidateStart + 1, true);
+  }
+
+  /**
+   * Tries the candidates in `buf` (at file offset `start`) one after another until one is found
+   * or needs more bytes. A loop over views of one buffer: data can hold a magic every 16 bytes,
+   * and neither recursion nor a copy per candidate may grow with that. `owned` buffers are this
+   * scanner's own and are not copied.
+   */
+  private search(buf: Buffer, start: number, owned: boolean): void {
+    for (;;) {
+      let candidate: Buffer | undefined;
+      let candidateStart = 0;
+      if (this.carry.length > 0) {
+        // A magic may begin in the tail of the previous bytes and end in these.
+        const glued = Buffer.concat([this.carry, buf.subarray(0, MAGIC.length - 1)]);
+        const i = findAlignedMagic(glued, this.carryStart);
+        if (i >= 0 && i < this.carry.length) {
+          candidate = Buffer.concat([this.carry.subarray(i), buf]);
+          candidateStart = this.carryStart + i;
+        }
       }
+      if (!candidate) {
+        const j = findAlignedMagic(buf, start);
+        if (j < 0) {
+          const tail = Buffer.concat([this.carry, buf.subarray(-(MAGIC.length - 1))]);
+          this.carry = Buffer.from(tail.subarray(Math.max(0, tail.length - (MAGIC.length - 1))));
+          this.carryStart = start + buf.length - this.carry.length;
+          return;
+        }
+        candidate = owned ? buf.subarray(j) : Buffer.from(buf.subarray(j));
+        candidateStart = start + j;
+      }
+      this.carry = EMPTY;
+      this.state = 'collect';
+      this.pieces = [candidate];
+      this.collected = candidate.length;
+      this.candidateStart = candidateStart;
+      this.need = 0;
+      const rest = this.tryCandidate(false);
+      if (!rest) return;
+      buf = rest;
+      start = candidateStart + 1;
+      owned = true;
     }
-    const j = findAlignedMagic(buf, start);
-    if (j >= 0) {
-      this.startCandidate(Buffer.from(buf.subarray(j)), start + j);
-      return;
-    }
-    const tail = Buffer.concat([this.carry, buf.subarray(-(MAGIC.length - 1))]);
-    this.carry = Buffer.from(tail.subarray(Math.max(0, tail.length - (MAGIC.length - 1))));
-    this.carryStart = start + buf.length - this.carry.length;
   }
 
-  private startCandidate(bytes: Buffer, start: number): void {
-    this.carry = EMPTY;
-    this.state = 'collect';
-    this.pieces = [bytes];
-    this.collected = bytes.length;
-    this.candidateStart = start;
-    this.need = 0;
-    this.tryCandidate(false);
-  }
-
-  private tryCandidate(atEnd: boolean): void {
+  /**
+   * Decodes the candidate held so far. Returns its bytes from the second on when it is no build
+   * info after all (the search goes on there), undefined when it is found or needs more bytes.
+   */
+  private tryCandidate(atEnd: boolean): Buffer | undefined {
     const blob = this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces);
     this.pieces = [blob];
     const reading = readBuildInfoBlob(blob);
@@ -528,7 +550,7 @@ export class GoBuildInfoScanner {
       this.found = { goVersion: reading.goVersion, moduleInfo: reading.moduleInfo };
       this.state = 'done';
       this.pieces = [];
-      return;
+      return undefined;
     }
     if (
       reading.kind === 'more' &&
@@ -536,14 +558,13 @@ export class GoBuildInfoScanner {
       reading.need <= GO_BUILD_INFO_MAX_BYTES + HEADER_SIZE + 20
     ) {
       this.need = reading.need;
-      return;
+      return undefined;
     }
     if (reading.kind === 'legacy') this.legacy = true;
-    // Not a build info blob after all: look again after its first byte.
     this.state = 'search';
     this.pieces = [];
     this.collected = 0;
-    this.search(blob.subarray(1), this.candidateStart + 1);
+    return blob.subarray(1);
   }
 }
 
