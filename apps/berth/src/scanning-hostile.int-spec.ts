@@ -424,7 +424,7 @@ describe('scanning hostile images (all-in-one)', () => {
       repo: 'gzip-bomb',
       what: 'a gzip bomb of 16 GiB',
       reason: new RegExp(
-        `^scan failed: ${LAYER} expands to more than ${8 * GiB} bytes, the most that is scanned$`,
+        `^scan failed: ${LAYER} expands to more than 8 GiB, the most that is scanned$`,
       ),
       push: async () => {
         const bomb = await gzipBomb();
@@ -436,7 +436,7 @@ describe('scanning hostile images (all-in-one)', () => {
       repo: 'zstd-bomb',
       what: 'a zstd bomb of 16 GiB',
       reason: new RegExp(
-        `^scan failed: ${LAYER} expands to more than ${8 * GiB} bytes, the most that is scanned$`,
+        `^scan failed: ${LAYER} expands to more than 8 GiB, the most that is scanned$`,
       ),
       push: async () => {
         await pushImage('hostile/zstd-bomb', 'v1', [

@@ -275,8 +275,8 @@ class LayerWalk {
       if (err instanceof LayerTooLargeError) {
         throw new ScanInputError(
           maxBytes < this.limits.maxLayerBytes
-            ? `the image expands to more than ${this.limits.maxImageBytes} bytes, the most that is scanned`
-            : `${this.label} expands to more than ${this.limits.maxLayerBytes} bytes, the most that is scanned`,
+            ? `the image expands to more than ${byteSize(this.limits.maxImageBytes)}, the most that is scanned`
+            : `${this.label} expands to more than ${byteSize(this.limits.maxLayerBytes)}, the most that is scanned`,
           { cause: err },
         );
       }
@@ -467,4 +467,15 @@ export function walkLayers(
   options: WalkOptions = {},
 ): Promise<WalkResult> {
   return new LayerWalk(extractors, options).run(layers);
+}
+
+/** A byte count as people read it: `8 GiB`, `512 MiB`, `1000 bytes`. */
+function byteSize(bytes: number): string {
+  for (const [unit, size] of [
+    ['GiB', 1024 ** 3],
+    ['MiB', 1024 ** 2],
+    ['KiB', 1024],
+  ] as const)
+    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
+  return `${bytes} bytes`;
 }
