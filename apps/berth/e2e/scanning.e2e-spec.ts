@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ValidateFunction } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   clientSandbox,
@@ -11,10 +12,18 @@ import {
   type ClientSandbox,
   type RegistryInstance,
 } from '@berth/platform/testing';
+// Test-only schema validators (ajv and the CycloneDX schemas): kept out of the lib's barrel.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import {
+  cycloneDxValidator,
+  spdxValidator,
+} from '../../../libs/scanning/domain/src/sbom/testing/sbom-validators';
 
 /** The curated OSV records (real advisories, trimmed) the scanner is pointed at. */
 const ADVISORIES = path.join(workspaceRoot, 'libs/scanning/domain/src/osv/testing/advisories');
 const REPORT_MIME = 'application/vnd.security.vulnerability.report; version=1.1';
+const HARBOR_SBOM = 'application/vnd.goharbor.harbor.sbom.v1';
+const CYCLONEDX = 'application/vnd.cyclonedx+json';
 
 interface Vulnerability {
   id: string;
@@ -23,6 +32,16 @@ interface Vulnerability {
   fix_version?: string;
   severity: string;
   vendor_attributes?: { osv_id?: string; aliases?: string[] };
+}
+
+interface Discovered {
+  referrers?: { digest: string; artifactType?: string }[];
+  manifests?: { digest: string; artifactType?: string }[];
+}
+
+interface SbomOverview {
+  scan_status: string;
+  sbom_digest?: string;
 }
 
 interface Overview {
@@ -57,7 +76,8 @@ const dpkgLessThan = (a: string, b: string): boolean => {
  * against the curated OSV set and the vulnerabilities endpoint names the advisories with package,
  * installed and fixed version and severity. In both modes; distributed: the registry publishes
  * the push on JetStream, the scanner app claims the scan in PostgreSQL and reads the layers from
- * S3, the API app serves the report.
+ * S3, the API app serves the report. The project also asks for SBOMs on push: SPDX and CycloneDX
+ * documents pushed as referrers of the image, which `oras discover` lists and `oras pull` fetches.
  */
 describe.each<BerthMode>(['all-in-one', 'distributed'])('berth %s: scan on push', (mode) => {
   let berth: RegistryInstance;
@@ -78,6 +98,11 @@ describe.each<BerthMode>(['all-in-one', 'distributed'])('berth %s: scan on push'
       '-p',
       berth.password ?? '',
     ]);
+    await clients.run(
+      'oras',
+      ['login', '--plain-http', berth.registryHost, '-u', 'admin', '--password-stdin'],
+      { input: berth.password ?? '' },
+    );
   }, 240_000);
 
   afterAll(async () => {
@@ -103,7 +128,10 @@ describe.each<BerthMode>(['all-in-one', 'distributed'])('berth %s: scan on push'
         const res = await fetch(api('/projects'), {
           method: 'POST',
           headers: { authorization: basic, 'content-type': 'application/json' },
-          body: JSON.stringify({ project_name: 'scanned', metadata: { auto_scan: 'true' } }),
+          body: JSON.stringify({
+            project_name: 'scanned',
+            metadata: { auto_scan: 'true', auto_sbom_generation: 'true' },
+          }),
         });
         return res.status === 201 ? res : undefined;
       },
@@ -198,5 +226,61 @@ describe.each<BerthMode>(['all-in-one', 'distributed'])('berth %s: scan on push'
     expect(info.scanner_db?.advisories).toBe(
       fs.readdirSync(ADVISORIES).filter((f) => f.endsWith('.json')).length - 1, // one is withdrawn
     );
+  }, 240_000);
+
+  it('generates SPDX and CycloneDX SBOMs of the pushed image as referrers oras lists and pulls', async () => {
+    const ref = `${berth.registryHost}/scanned/shop:1.0`;
+    const digest = (await clients.run('crane', ['digest', '--insecure', ref])).trim();
+    const artifact = api(`/projects/scanned/repositories/shop/artifacts/${digest}`);
+    const overview = await waitFor(
+      async () => {
+        const res = await fetch(`${artifact}?with_sbom_overview=true`, {
+          headers: { authorization: basic },
+        });
+        if (res.status !== 200) return undefined;
+        const o = ((await res.json()) as { sbom_overview?: SbomOverview }).sbom_overview;
+        return o && o.scan_status !== 'Pending' && o.scan_status !== 'Running' ? o : undefined;
+      },
+      120_000,
+      500,
+    );
+    expect(overview.scan_status).toBe('Success');
+
+    const discovered = JSON.parse(
+      await clients.run('oras', ['discover', '--plain-http', '--format', 'json', ref]),
+    ) as Discovered;
+    const referrers = discovered.referrers ?? discovered.manifests ?? [];
+    expect(referrers.map((r) => r.artifactType).sort(), JSON.stringify(discovered)).toEqual(
+      [CYCLONEDX, HARBOR_SBOM].sort(),
+    );
+    expect(referrers.find((r) => r.artifactType === HARBOR_SBOM)?.digest).toBe(
+      overview.sbom_digest,
+    );
+
+    const validators: Record<string, ValidateFunction> = {
+      [HARBOR_SBOM]: spdxValidator(),
+      [CYCLONEDX]: cycloneDxValidator(),
+    };
+    const expat = installedDebVersion('libexpat1');
+    for (const referrer of referrers) {
+      const out = path.join(clients.home, `sbom-${referrer.artifactType!.replace(/\W/g, '-')}`);
+      await clients.run('oras', [
+        'pull',
+        '--plain-http',
+        '--no-tty',
+        '-o',
+        out,
+        `${berth.registryHost}/scanned/shop@${referrer.digest}`,
+      ]);
+      const [file] = fs.readdirSync(out);
+      const document = JSON.parse(fs.readFileSync(path.join(out, file), 'utf8')) as unknown;
+      const validate = validators[referrer.artifactType!];
+      expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
+      const text = JSON.stringify(document);
+      expect(text).toContain('pkg:npm/lodash@4.17.15');
+      expect(text).toContain('pkg:pypi/requests@2.25.1');
+      if (expat) expect(text).toContain(`"libexpat1"`);
+      if (expat) expect(text).toContain(JSON.stringify(expat));
+    }
   }, 240_000);
 });

@@ -538,6 +538,15 @@ const API: ApiEndpoint[] = [
     ok: 404,
   },
   {
+    route:
+      'GET /projects/{project_name}/repositories/{repository_name}/artifacts/{reference}/additions/sbom',
+    what: 'of an image, which is no SBOM',
+    kind: 'object',
+    path: (t, f) => `${repoPath(t)}/app/artifacts/${imageOf(t, f)}/additions/sbom`,
+    allowed: READERS,
+    ok: 404,
+  },
+  {
     route: 'GET /system/scanAll/schedule',
     kind: 'global',
     path: () => '/system/scanAll/schedule',

@@ -61,3 +61,6 @@ export * from './adapter/adapter-scan-jobs';
 export * from './adapter/external-scan';
 export * from './adapter/registry-puller';
 export * from './adapter/scanner-registrations';
+export * from './sbom/sbom-documents';
+export * from './sbom/sbom-publisher';
+export * from './sbom/sbom-overview';

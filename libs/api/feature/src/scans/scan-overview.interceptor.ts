@@ -13,11 +13,14 @@ import { SystemSettingRepository } from '@berth/platform/database';
 import {
   BUILTIN_SCANNER,
   HARBOR_VULNERABILITY_MIME,
+  SBOM_REPORT_MIME,
   ScanReportRepository,
   ScannerRegistrationRepository,
   VULNERABILITY_REPORT_MIME,
   readScannerDbInfo,
+  sbomOverviewOf,
   scanOverviewOf,
+  type SbomOverview,
   type ScanOverview,
 } from '@berth/scanning/domain';
 import type { ArtifactResp } from '../repositories/artifact-resp';
@@ -29,8 +32,8 @@ const SCANNER = { ...BUILTIN_SCANNER, version: BERTH_VERSION };
 
 /**
  * What scanning adds to answers other controllers give: Harbor's `scan_overview` on artifacts
- * listed or read with `with_scan_overview=true`, and `scanner_db` (the vulnerability database's
- * age) in `/systeminfo` for signed-in users. Kept here so those controllers know nothing of scanning.
+ * listed or read with `with_scan_overview=true`, `sbom_overview` with `with_sbom_overview=true`,
+ * and `scanner_db` (the vulnerability database's age) in `/systeminfo` for signed-in users. Kept here so those controllers know nothing of scanning.
  */
 @Injectable()
 export class ScanOverviewInterceptor implements NestInterceptor {
@@ -54,12 +57,16 @@ export class ScanOverviewInterceptor implements NestInterceptor {
         handler === RepositoriesController.prototype.getArtifact)
     ) {
       const req = context.switchToHttp().getRequest<FastifyRequest>();
-      if (!wantsOverview(req.query as RawQuery)) return next.handle();
+      const wanted = {
+        scan: wantsOverview(req.query as RawQuery, 'with_scan_overview'),
+        sbom: wantsOverview(req.query as RawQuery, 'with_sbom_overview'),
+      };
+      if (!wanted.scan && !wanted.sbom) return next.handle();
       const mime = overviewMime(req);
       const project = (req.params as Record<string, string | undefined>).project_name ?? '';
       return next
         .handle()
-        .pipe(mergeMap((body: unknown) => from(this.withOverviews(body, mime, project))));
+        .pipe(mergeMap((body: unknown) => from(this.withOverviews(body, mime, project, wanted))));
     }
     if (cls === SystemInfoController && handler === SystemInfoController.prototype.systemInfo) {
       const req = context.switchToHttp().getRequest<FastifyRequest>();
@@ -68,7 +75,12 @@ export class ScanOverviewInterceptor implements NestInterceptor {
     return next.handle();
   }
 
-  private async withOverviews(body: unknown, mime: string, project: string): Promise<unknown> {
+  private async withOverviews(
+    body: unknown,
+    mime: string,
+    project: string,
+    wanted: { scan: boolean; sbom: boolean },
+  ): Promise<unknown> {
     const artifacts = (Array.isArray(body) ? body : [body]) as ArtifactResp[];
     const registration = await this.registrations.forProject(project);
     if (!registration || artifacts.length === 0) return body;
@@ -77,12 +89,17 @@ export class ScanOverviewInterceptor implements NestInterceptor {
       registration.uuid,
     );
     const overviews = new Map<string, ScanOverview>();
+    const sboms = new Map<string, SbomOverview>();
     for (const row of rows)
-      if (row.mimeType === VULNERABILITY_REPORT_MIME)
+      if (wanted.scan && row.mimeType === VULNERABILITY_REPORT_MIME)
         overviews.set(row.digest, scanOverviewOf(row, SCANNER));
+      else if (wanted.sbom && row.mimeType === SBOM_REPORT_MIME)
+        sboms.set(row.digest, sbomOverviewOf(row, SCANNER));
     for (const a of artifacts) {
       const overview = overviews.get(a.digest);
       if (overview) Object.assign(a, { scan_overview: { [mime]: overview } });
+      const sbom = sboms.get(a.digest);
+      if (sbom) Object.assign(a, { sbom_overview: sbom });
     }
     return body;
   }
@@ -96,8 +113,8 @@ export class ScanOverviewInterceptor implements NestInterceptor {
   }
 }
 
-function wantsOverview(query: RawQuery): boolean {
-  return firstQueryValue(query, 'with_scan_overview')?.toLowerCase() === 'true';
+function wantsOverview(query: RawQuery, flag: string): boolean {
+  return firstQueryValue(query, flag)?.toLowerCase() === 'true';
 }
 
 /** The key of `scan_overview`: the report's MIME type, or the adapter's if that is the one asked for. */

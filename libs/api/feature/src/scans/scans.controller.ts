@@ -14,6 +14,7 @@ import {
   StopScanUseCase,
   VULNERABILITY_REPORT_MIME,
   isScannable,
+  sbomDocumentOf,
 } from '@berth/scanning/domain';
 import { HarborApiController } from '../harbor-api.decorator';
 import { callerOf } from '../projects/project-request';
@@ -25,9 +26,10 @@ import { scanTypeOf } from './scan-request-body';
 const VULNERABILITY_MIMES = [VULNERABILITY_REPORT_MIME, HARBOR_VULNERABILITY_MIME];
 
 /**
- * Harbor's scan endpoints of one artifact: start a scan, stop it, read a scan's log and the
- * vulnerability report (`additions/vulnerabilities`). Starting and stopping need Harbor's
- * `scan` permission; reading needs what reading the artifact needs.
+ * Harbor's scan endpoints of one artifact: start a scan or SBOM generation, stop it, read a
+ * scan's log, the vulnerability report (`additions/vulnerabilities`) and, of an SBOM accessory,
+ * its document (`additions/sbom`). Starting and stopping need Harbor's `scan` permission;
+ * reading needs what reading the artifact needs.
  */
 @UseFilters(IdentityErrorFilter)
 @HarborApiController('projects/:project_name/repositories/:repository_name/artifacts/:reference')
@@ -79,18 +81,23 @@ export class ScansController {
     }
   }
 
-  /** 202 whether or not a scan was running: afterwards none is. */
+  /**
+   * 202 whether or not a scan was running: afterwards none is. A body naming a scan type stops
+   * only that one (the vulnerability scan or the SBOM generation); without one, both stop.
+   */
   @Post('scan/stop')
   @HttpCode(202)
   async stop(
     @Param('project_name') projectName: string,
     @Param('repository_name') repositoryName: string,
     @Param('reference') reference: string,
+    @Body() body: unknown,
     @Req() req: FastifyRequest,
   ): Promise<void> {
     const caller = await callerOf(this.authenticator, req);
     const { artifact } = await this.scannable(caller, projectName, repositoryName, reference);
-    await this.stopScan.execute(artifact.digest, projectName);
+    const scanType = namesScanType(body) ? scanTypeOf(body) : undefined;
+    await this.stopScan.execute(artifact.digest, projectName, scanType);
   }
 
   @Get('scan/:report_id/log')
@@ -144,6 +151,33 @@ export class ScansController {
     return { [acceptedMime(req)]: report };
   }
 
+  /**
+   * The SBOM document an SBOM accessory holds, as Harbor serves it on the accessory's own
+   * reference (`sbom_overview.sbom_digest`); 404 for an artifact that is no SBOM.
+   */
+  @Get('additions/sbom')
+  async sbom(
+    @Param('project_name') projectName: string,
+    @Param('repository_name') repositoryName: string,
+    @Param('reference') reference: string,
+    @Req() req: FastifyRequest,
+  ): Promise<unknown> {
+    const caller = await callerOf(this.authenticator, req);
+    const { artifact } = await this.scope.artifact(
+      caller,
+      projectName,
+      repositoryName,
+      reference,
+      'artifact:read',
+    );
+    const document = sbomDocumentOf(artifact.artifactType, artifact.content);
+    if (!document) throw notFound(`${artifact.digest} is not an SBOM`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.content.open(document.digest))
+      chunks.push(chunk as Buffer);
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  }
+
   /** The artifact, after the caller was found allowed to scan in its project. */
   private async scannable(
     caller: Principal,
@@ -155,6 +189,11 @@ export class ScansController {
     requireScanRole(caller, await this.access.roleOf(caller, project), project.name);
     return this.scope.artifact(caller, projectName, repositoryName, reference, 'artifact:read');
   }
+}
+
+/** Whether a stop's body names the scan to stop (Harbor's clients send one; curl users may not). */
+function namesScanType(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && 'scan_type' in body;
 }
 
 /**

@@ -98,7 +98,7 @@ export const scansPaths: OpenApiDocument['paths'] = {
     post: {
       operationId: 'scanArtifact',
       summary:
-        'Scan an artifact (project admin, maintainer). Body optional: {"scan_type": "vulnerability"} or {"scan_type": {"scan_type": "vulnerability"}}; an index is scanned platform by platform.',
+        'Scan an artifact or generate its SBOMs (project admin, maintainer). Body optional: {"scan_type": "vulnerability"} or {"scan_type": {"scan_type": "vulnerability"}}; "sbom" generates SPDX 2.3 and CycloneDX 1.6 SBOMs pushed as referrers of the artifact. An index is scanned platform by platform.',
       tags: ['scan'],
       parameters: onArtifact,
       responses: {
@@ -110,7 +110,8 @@ export const scansPaths: OpenApiDocument['paths'] = {
   [`${artifact}/scan/stop`]: {
     post: {
       operationId: 'stopScanArtifact',
-      summary: 'Stop the pending or running scan of an artifact (project admin, maintainer).',
+      summary:
+        'Stop the pending or running scan of an artifact (project admin, maintainer); a body {"scan_type": {"scan_type": "sbom"}} stops only the SBOM generation, "vulnerability" only the vulnerability scan.',
       tags: ['scan'],
       parameters: onArtifact,
       responses: {
@@ -126,6 +127,22 @@ export const scansPaths: OpenApiDocument['paths'] = {
       tags: ['scan'],
       parameters: [...onArtifact, pathParam('report_id', 'The report id.', 'string')],
       responses: { '200': textResponse('The scan log.'), ...errorResponses(...READ_ERRORS) },
+    },
+  },
+  [`${artifact}/additions/sbom`]: {
+    get: {
+      operationId: 'getSbomAddition',
+      summary:
+        'The SBOM document (SPDX or CycloneDX JSON) of an SBOM accessory, the reference being the accessory (sbom_overview.sbom_digest); 404 for any other artifact.',
+      tags: ['scan'],
+      parameters: onArtifact,
+      responses: {
+        '200': {
+          description: 'The SBOM document.',
+          content: { 'application/json': { schema: { type: 'object' } } },
+        },
+        ...errorResponses(...READ_ERRORS),
+      },
     },
   },
   [`${artifact}/additions/vulnerabilities`]: {

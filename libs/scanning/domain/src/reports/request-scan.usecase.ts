@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { OutboxWriter, createEvent } from '@berth/platform/messaging';
 import { ScanReportRepository } from './scan-report.repository';
+import { SBOM_REPORT_MIME } from '../sbom/sbom-documents';
 import { VULNERABILITY_REPORT_MIME, type ScanReportEntity } from './scan-report.entity';
 import { ScannerRegistrationRepository } from './scanner-registration.repository';
 import { ScanningSignals } from './scanning-signals';
@@ -13,7 +14,7 @@ export interface RequestScanCommand {
   /** Full repository name, `project/repo`. */
   repository: string;
   digest: string;
-  /** A user's name, `auto-scan` or `scan-all`. */
+  /** A user's name, `auto-scan`, `auto-sbom` or `scan-all`. */
   requestedBy: string;
   scanType?: 'vulnerability' | 'sbom';
   scanAllId?: string;
@@ -29,8 +30,9 @@ export class ScanRequestError extends Error {
 }
 
 /**
- * Asks for a scan: the artifact's report becomes Pending and `scan.requested` is written to the
- * outbox in the same transaction; a scanner claims the row. A scan already pending or running
+ * Asks for a scan (a vulnerability scan or SBOM generation): the artifact's report becomes
+ * Pending and `scan.requested` is written to the outbox in the same transaction; a scanner claims
+ * the row. A scan already pending or running
  * stands (nothing new is written). Returns the report that will hold the result.
  */
 @Injectable()
@@ -55,15 +57,14 @@ export class RequestScanUseCase {
     c: RequestScanCommand,
   ): Promise<{ report: ScanReportEntity; created: boolean }> {
     const scanType = c.scanType ?? 'vulnerability';
-    if (scanType !== 'vulnerability')
-      throw new ScanRequestError('UNSUPPORTED', `scan type ${scanType} is not offered yet`);
     const registration = await this.registrations.forProject(c.repository.split('/', 1)[0]);
     if (!registration) throw new ScanRequestError('NO_SCANNER', 'no scanner is registered');
     const result = await this.reports.request(em, {
       digest: c.digest,
       repository: c.repository,
       registrationUuid: registration.uuid,
-      mimeType: VULNERABILITY_REPORT_MIME,
+      // SBOM generation is a report of its own beside the vulnerability report, as in Harbor.
+      mimeType: scanType === 'sbom' ? SBOM_REPORT_MIME : VULNERABILITY_REPORT_MIME,
       requestedBy: c.requestedBy,
       scanAllId: c.scanAllId,
     });

@@ -197,17 +197,22 @@ export class ScanReportRepository {
       .execute();
   }
 
-  /** Stops the artifact's pending or running scans; returns the reports it stopped. */
+  /**
+   * Stops the artifact's pending or running scans (of one MIME type, if given); returns the
+   * reports it stopped.
+   */
   async stop(
     em: EntityManager,
     digests: string[],
     registrationUuid: string,
+    mimeType?: string,
   ): Promise<ScanReportEntity[]> {
     if (digests.length === 0) return [];
     const active = await em.getRepository(ScanReportEntity).findBy({
       digest: In(digests),
       registrationUuid,
       status: In(ACTIVE),
+      ...(mimeType === undefined ? {} : { mimeType }),
     });
     if (active.length === 0) return [];
     await em

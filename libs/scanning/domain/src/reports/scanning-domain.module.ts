@@ -7,6 +7,7 @@ import { ExternalScanRunner } from '../adapter/external-scan';
 import { RegistryContent } from '../service/registry-content';
 import { SCAN_ENGINE, osvScanEngine } from '../service/scan-engine';
 import { ScanExecutor } from '../service/scan-executor';
+import { SbomPublisher } from '../sbom/sbom-publisher';
 import { VulnerabilityDatabaseHolder } from '../service/vulnerability-database.holder';
 import { Scanning1764000030000 } from './migrations/1764000030000-scanning';
 import { RequestScanUseCase } from './request-scan.usecase';
@@ -47,6 +48,7 @@ const workers = [
   { provide: SCAN_ENGINE, useValue: osvScanEngine },
   VulnerabilityDatabaseHolder,
   ScanExecutor,
+  SbomPublisher,
   ScanOnPushUseCase,
   // External adapters (scan robots are made and removed here) and the adapter API's scans.
   { provide: RobotRepository, useClass: TypeOrmRobotRepository },

@@ -5,7 +5,9 @@ import { SCAN_STOPPED_REASON } from '@berth/contracts';
 import type { ScanReportEntity } from './scan-report.entity';
 import { ScanReportRepository } from './scan-report.repository';
 import { ScannerRegistrationRepository } from './scanner-registration.repository';
+import { SBOM_REPORT_MIME } from '../sbom/sbom-documents';
 import { SCANNER_EVENT_SOURCE } from './request-scan.usecase';
+import { VULNERABILITY_REPORT_MIME } from './scan-report.entity';
 
 /** Why a stopped scan did not finish, as its `scan.failed` says. */
 export const STOPPED_REASON = SCAN_STOPPED_REASON;
@@ -24,14 +26,27 @@ export class StopScanUseCase {
     private readonly outbox: OutboxWriter,
   ) {}
 
-  /** `projectName`: stop the scan by the project's scanner rather than the default one. */
-  async execute(digest: string, projectName?: string): Promise<ScanReportEntity[]> {
+  /**
+   * `projectName`: stop the scan by the project's scanner rather than the default one;
+   * `scanType`: stop only the vulnerability scan or only the SBOM generation (else both).
+   */
+  async execute(
+    digest: string,
+    projectName?: string,
+    scanType?: 'vulnerability' | 'sbom',
+  ): Promise<ScanReportEntity[]> {
     const registration = projectName
       ? await this.registrations.forProject(projectName)
       : await this.registrations.defaultRegistration();
     if (!registration) return [];
     return this.dataSource.transaction(async (em) => {
-      const stopped = await this.reports.stop(em, [digest], registration.uuid);
+      const mimeType =
+        scanType === undefined
+          ? undefined
+          : scanType === 'sbom'
+            ? SBOM_REPORT_MIME
+            : VULNERABILITY_REPORT_MIME;
+      const stopped = await this.reports.stop(em, [digest], registration.uuid, mimeType);
       for (const r of stopped) await announceStopped(this.outbox, em, r);
       return stopped;
     });
@@ -54,7 +69,7 @@ export async function announceStopped(
         digest: r.digest,
         reportId: r.reportId,
         registration: r.registrationUuid,
-        scanType: 'vulnerability',
+        scanType: r.mimeType === SBOM_REPORT_MIME ? 'sbom' : 'vulnerability',
         requestedBy: r.requestedBy,
         reason: STOPPED_REASON,
       },

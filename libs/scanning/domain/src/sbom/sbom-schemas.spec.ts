@@ -1,50 +1,15 @@
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import Ajv, { type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
-import { fullFormats } from 'ajv-formats/dist/formats';
+import type { ValidateFunction } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InstalledPackage } from '../analyzers/installed-package';
 import { toCycloneDx16 } from './cyclonedx';
 import { toSpdx23, type SbomInput } from './spdx';
-
-const SPDX_SCHEMA = path.join(__dirname, 'testing', 'spdx-2.3.schema.json');
-const CYCLONEDX_SCHEMAS = path.join(
-  path.dirname(require.resolve('@cyclonedx/cyclonedx-library/package.json')),
-  'res',
-  'schema',
-);
-
-const readJson = (file: string): Record<string, unknown> =>
-  JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-
-function spdxValidator(): ValidateFunction {
-  const ajv = new Ajv({ allErrors: true });
-  addFormats(ajv);
-  return ajv.compile(readJson(SPDX_SCHEMA));
-}
-
-function cycloneDxValidator(): ValidateFunction {
-  const ajv = new Ajv({ allErrors: true });
-  addFormats(ajv);
-  // An annotation of enum values in the CycloneDX schema, not a constraint.
-  ajv.addKeyword('meta:enum');
-  // ajv-formats has no IRI/IDN formats: check them as the URI/email their non-ASCII characters encode to.
-  const asAscii = (s: string) => s.replace(/[^\p{ASCII}]/gu, (c) => encodeURIComponent(c));
-  const uriReference = fullFormats['uri-reference'] as RegExp;
-  const email = fullFormats.email as RegExp;
-  ajv.addFormat('iri-reference', (s: string) => uriReference.test(asAscii(s)));
-  ajv.addFormat('idn-email', (s: string) => email.test(asAscii(s)));
-  // The bom schema refers to its neighbours by their SNAPSHOT file names.
-  for (const neighbour of ['spdx.SNAPSHOT.schema.json', 'jsf-0.82.SNAPSHOT.schema.json']) {
-    ajv.addSchema({
-      ...readJson(path.join(CYCLONEDX_SCHEMAS, neighbour)),
-      $id: `http://cyclonedx.org/schema/${neighbour}`,
-    });
-  }
-  return ajv.compile(readJson(path.join(CYCLONEDX_SCHEMAS, 'bom-1.6.SNAPSHOT.schema.json')));
-}
+import {
+  SPDX_23_SCHEMA_FILE as SPDX_SCHEMA,
+  cycloneDxValidator,
+  readJsonFile as readJson,
+  spdxValidator,
+} from './testing/sbom-validators';
 
 const inventory = (): InstalledPackage[] => [
   {

@@ -13,6 +13,9 @@ import type { RegistryContent, StoredManifest } from './registry-content';
 import type { ScanEngine } from './scan-engine';
 import { ScanExecutor } from './scan-executor';
 import type { VulnerabilityDatabaseHolder } from './vulnerability-database.holder';
+import { SBOM_REPORT_MIME, type SbomReport } from '../sbom/sbom-documents';
+import type { SbomManifestResult } from '../sbom/sbom-manifest';
+import type { SbomPublisher } from '../sbom/sbom-publisher';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const IMAGE: StoredManifest = {
@@ -45,7 +48,11 @@ const ROW: ScanReportEntity = {
 const EMPTY: ImageInventory = { packages: [], layers: 1, notes: [] };
 
 /** An executor over fakes: what it settles and announces is recorded. */
-function executorWith(engine: Partial<ScanEngine>, timeoutMs = 5000) {
+function executorWith(
+  engine: Partial<ScanEngine>,
+  timeoutMs = 5000,
+  sboms?: { publish: (repository: string, built: SbomManifestResult) => Promise<void> },
+) {
   const settled: ScanOutcome[] = [];
   const events: Array<{ type: string; data: Record<string, unknown> }> = [];
   const reports = {
@@ -60,7 +67,7 @@ function executorWith(engine: Partial<ScanEngine>, timeoutMs = 5000) {
     { transaction: (work: (em: unknown) => Promise<unknown>) => work({}) } as unknown as DataSource,
     reports as unknown as ScanReportRepository,
     {
-      manifest: async () => IMAGE,
+      manifest: async (_repository: string, digest: string) => ({ ...IMAGE, digest }),
       open: async () => Readable.from([]),
     } as unknown as RegistryContent,
     { current: () => undefined } as unknown as VulnerabilityDatabaseHolder,
@@ -81,6 +88,8 @@ function executorWith(engine: Partial<ScanEngine>, timeoutMs = 5000) {
       ...engine,
     },
     { scanner: { concurrency: 1, timeoutMs, databaseRefreshMs: 60_000 } } as BerthConfig,
+    undefined,
+    sboms as unknown as SbomPublisher | undefined,
   );
   return { executor, settled, events };
 }
@@ -183,7 +192,11 @@ describe('scan executor', () => {
     reports.claimDue = vi.fn(async (limit: number) => {
       const n = Math.min(limit, 5 - served);
       served += n;
-      return Array.from({ length: n }, (_, i) => ({ ...ROW, reportId: `r-${served - n + i}` }));
+      return Array.from({ length: n }, (_, i) => ({
+        ...ROW,
+        reportId: `r-${served - n + i}`,
+        digest: `sha256:${String(served - n + i).repeat(64)}`,
+      }));
     });
     (executor as unknown as { config: BerthConfig }).config.scanner!.concurrency = 2;
     executor.start();
@@ -198,5 +211,76 @@ describe('scan executor', () => {
     }
     expect(served).toBe(5);
     expect(most).toBe(2);
+  });
+
+  it('generates both SBOMs from one walk shared with the vulnerability scan of the same image', async () => {
+    let walks = 0;
+    let release: () => void = () => undefined;
+    const pushed: SbomManifestResult[] = [];
+    const inventory: ImageInventory = {
+      packages: [
+        {
+          ecosystem: 'npm',
+          name: 'lodash',
+          version: '4.17.15',
+          location: 'app/node_modules/lodash',
+        },
+      ],
+      layers: 1,
+      notes: [],
+    };
+    const { executor, settled, events } = executorWith(
+      {
+        inventory: () => {
+          walks += 1;
+          return new Promise<ImageInventory>((resolve) => {
+            release = () => resolve(inventory);
+          });
+        },
+      },
+      5000,
+      { publish: async (_repository, built) => void pushed.push(built) },
+    );
+    const sbomRow = { ...ROW, reportId: 'r-sbom', mimeType: SBOM_REPORT_MIME };
+    const both = Promise.all([executor.execute(ROW), executor.execute(sbomRow)]);
+    await vi.waitFor(() => expect(walks).toBe(1));
+    await new Promise((r) => setTimeout(r, 10));
+    release();
+    await both;
+    expect(walks).toBe(1);
+    expect(pushed.map((p) => p.manifest.artifactType)).toEqual([
+      'application/vnd.goharbor.harbor.sbom.v1',
+      'application/vnd.cyclonedx+json',
+    ]);
+    expect(pushed.every((p) => p.manifest.subject.digest === DIGEST)).toBe(true);
+    const sbomOutcome = settled.find((o) => o.report.includes('sbom_digest'));
+    const report = JSON.parse(sbomOutcome!.report) as SbomReport;
+    expect(report.sbom_digest).toBe(pushed[0].manifestDigest);
+    expect(report.sboms.map((s) => s.manifestDigest)).toEqual(pushed.map((p) => p.manifestDigest));
+    expect(events.map((e) => [e.type, e.data.scanType]).sort()).toEqual([
+      ['scan.completed', 'sbom'],
+      ['scan.completed', 'vulnerability'],
+    ]);
+  });
+
+  it('ends SBOM generation in Error when the SBOMs cannot be pushed', async () => {
+    const { executor, settled, events } = executorWith({}, 5000, {
+      publish: async () => {
+        throw new Error('repository library/app no longer exists');
+      },
+    });
+    await executor.execute({ ...ROW, mimeType: SBOM_REPORT_MIME });
+    expect(settled).toEqual([
+      expect.objectContaining({
+        status: 'Error',
+        log: 'scan failed: repository library/app no longer exists',
+      }),
+    ]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'scan.failed',
+        data: expect.objectContaining({ scanType: 'sbom' }),
+      }),
+    ]);
   });
 });

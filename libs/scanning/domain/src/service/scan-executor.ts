@@ -59,8 +59,9 @@ interface ScannedPart {
  * Runs the scans requested in `scan_report`: claims due rows with a lease (pending ones, and
  * running ones a dead scanner left), at most `concurrency` at a time in this process, each
  * bounded by the timeout. An image is walked layer by layer; an index is scanned platform by
- * platform and its report is the union. The outcome and `scan.completed` or `scan.failed`
- * commit together. Whatever a scan throws ends as `Error` with the reason in its log.
+ * platform and its report is the union. SBOM generation (rows of the SBOM report type) turns the
+ * same inventory into SPDX and CycloneDX documents pushed as referrers of the artifact. The
+ * outcome and `scan.completed` or `scan.failed` commit together. Whatever a scan throws ends as `Error` with the reason in its log.
  */
 @Injectable()
 export class ScanExecutor {
@@ -71,7 +72,7 @@ export class ScanExecutor {
   private wake?: () => void;
   private nudged = false;
   private unsubscribe?: () => void;
-  /** Inventories being computed, by manifest digest: a vulnerability scan and an SBOM of one push share one walk. */
+  /** Inventories being computed, by manifest digest: a push's scan and SBOMs share one walk. */
   private readonly inventories = new Map<string, Promise<ImageInventory>>();
 
   constructor(
@@ -331,9 +332,7 @@ export class ScanExecutor {
       const child =
         digest === manifest.digest ? manifest : await this.content.manifest(row.repository, digest);
       if (!child) throw new Error(`platform manifest ${digest} is not in ${row.repository}`);
-      inventories.push(
-        await this.inventoryOf(digest, parseJson(child.content, digest), signal),
-      );
+      inventories.push(await this.inventoryOf(digest, parseJson(child.content, digest), signal));
     }
     signal.throwIfAborted();
     const packages = inventories.flatMap((i) => i.packages);
@@ -370,7 +369,8 @@ export class ScanExecutor {
       report: JSON.stringify(report),
       log: [
         ...digests.map(
-          (d, i) => `${d}: ${inventories[i].layers} layers, ${inventories[i].packages.length} packages`,
+          (d, i) =>
+            `${d}: ${inventories[i].layers} layers, ${inventories[i].packages.length} packages`,
         ),
         ...sboms.map((s) => `${s.format} SBOM pushed as ${s.manifestDigest}`),
         ...inventories.flatMap((inv, i) => inv.notes.map((n) => `${digests[i]}: ${n}`)),
@@ -512,7 +512,7 @@ export class ScanExecutor {
       digest: row.digest,
       reportId: row.reportId,
       registration: row.registrationUuid,
-      scanType: 'vulnerability' as const,
+      scanType: scanTypeOfMime(row.mimeType),
       requestedBy: row.requestedBy,
     };
   }
