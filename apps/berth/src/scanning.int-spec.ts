@@ -549,5 +549,26 @@ describe('scanning (all-in-one)', () => {
     expect(failed?.event_data.resources[0].scan_overview[REPORT_MIME]).toMatchObject({
       scan_status: 'Error',
     });
+
+    // SBOM generation is announced with Harbor's SBOM overview instead of a scan overview.
+    expect(
+      (
+        await api('POST', `/projects/manual/repositories/hooked/artifacts/${digest}/scan`, {
+          auth: ADMIN,
+          body: { scan_type: { scan_type: 'sbom' } },
+        })
+      ).status,
+    ).toBe(202);
+    await waitFor(() => payloads().length >= 3, 30_000, 100);
+    const sbom = payloads().find((p) => 'sbom_overview' in p.event_data.resources[0]);
+    expect(sbom).toMatchObject({
+      type: 'SCANNING_COMPLETED',
+      event_data: {
+        resources: [
+          { digest, sbom_overview: { scan_status: 'Success', report_id: expect.any(String) } },
+        ],
+      },
+    });
+    expect(sbom?.event_data.resources[0]).not.toHaveProperty('scan_overview');
   });
 });

@@ -169,6 +169,7 @@ export class RecordEventUseCase {
           ...(data.tag ? { tag: data.tag } : {}),
           resourceUrl: `${this.registryHost}/${data.repository}${data.tag ? `:${data.tag}` : `@${data.digest}`}`,
           ...(data.scanOverview ? { scanOverview: data.scanOverview } : {}),
+          ...(data.sbomOverview ? { sbomOverview: data.sbomOverview } : {}),
         },
       ],
     };
@@ -248,42 +249,44 @@ interface WebhookSubject {
   tag?: string;
   operator?: string;
   scanOverview?: Record<string, unknown>;
+  sbomOverview?: Record<string, unknown>;
 }
 
-/** The artifact an announced event is about, with Harbor's scan overview for scan events. */
+/**
+ * The artifact an announced event is about; scan events carry Harbor's scan overview (or, for
+ * SBOM generation, its SBOM overview) as far as the event tells it.
+ */
 function webhookSubjectOf(envelope: EventEnvelope): WebhookSubject {
-  if (envelope.type === 'scan.completed') {
-    const d = eventSchemas['scan.completed'].parse(envelope.data);
-    return {
-      repository: d.repository,
-      digest: d.digest,
-      operator: d.requestedBy,
-      scanOverview: {
-        [VULNERABILITY_REPORT_MIME]: {
-          report_id: d.reportId,
-          scan_status: 'Success',
-          severity: d.severity,
-          complete_percent: 100,
-          summary: { total: d.total, fixable: d.fixable, summary: d.bySeverity ?? {} },
-        },
+  if (envelope.type !== 'scan.completed' && envelope.type !== 'scan.failed')
+    return artifactRef.parse(envelope.data);
+  const completed =
+    envelope.type === 'scan.completed'
+      ? eventSchemas['scan.completed'].parse(envelope.data)
+      : undefined;
+  const d = completed ?? eventSchemas['scan.failed'].parse(envelope.data);
+  const stopped = !completed && 'reason' in d && d.reason === SCAN_STOPPED_REASON;
+  const status = completed ? 'Success' : stopped ? 'Stopped' : 'Error';
+  const subject = { repository: d.repository, digest: d.digest, operator: d.requestedBy };
+  if (d.scanType === 'sbom')
+    return { ...subject, sbomOverview: { report_id: d.reportId, scan_status: status } };
+  return {
+    ...subject,
+    scanOverview: {
+      [VULNERABILITY_REPORT_MIME]: {
+        report_id: d.reportId,
+        scan_status: status,
+        complete_percent: stopped ? 0 : 100,
+        ...(completed
+          ? {
+              severity: completed.severity,
+              summary: {
+                total: completed.total,
+                fixable: completed.fixable,
+                summary: completed.bySeverity ?? {},
+              },
+            }
+          : {}),
       },
-    };
-  }
-  if (envelope.type === 'scan.failed') {
-    const d = eventSchemas['scan.failed'].parse(envelope.data);
-    const stopped = d.reason === SCAN_STOPPED_REASON;
-    return {
-      repository: d.repository,
-      digest: d.digest,
-      operator: d.requestedBy,
-      scanOverview: {
-        [VULNERABILITY_REPORT_MIME]: {
-          report_id: d.reportId,
-          scan_status: stopped ? 'Stopped' : 'Error',
-          complete_percent: stopped ? 0 : 100,
-        },
-      },
-    };
-  }
-  return artifactRef.parse(envelope.data);
+    },
+  };
 }

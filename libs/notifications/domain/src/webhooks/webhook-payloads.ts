@@ -44,8 +44,10 @@ export interface WebhookEvent {
     tag?: string;
     /** e.g. registry.example.com/proj/repo:tag or …/proj/repo@sha256:… */
     resourceUrl: string;
-    /** Scan events: Harbor's scan overview of the artifact, keyed by report MIME type. */
+    /** Vulnerability scan events: Harbor's scan overview of the artifact, keyed by report MIME type. */
     scanOverview?: Record<string, unknown>;
+    /** SBOM generation events: Harbor's SBOM overview of the artifact. */
+    sbomOverview?: Record<string, unknown>;
   }>;
 }
 
@@ -74,6 +76,7 @@ export interface HarborEventData {
     tag?: string;
     resource_url: string;
     scan_overview?: Record<string, unknown>;
+    sbom_overview?: Record<string, unknown>;
   }>;
   repository: {
     date_created?: number;
@@ -233,6 +236,7 @@ function eventData(event: WebhookEvent): HarborEventData {
       ...(r.tag !== undefined && r.tag !== '' ? { tag: r.tag } : {}),
       resource_url: r.resourceUrl,
       ...(r.scanOverview ? { scan_overview: r.scanOverview } : {}),
+      ...(r.sbomOverview ? { sbom_overview: r.sbomOverview } : {}),
     })),
     // Harbor puts date_created first and leaves it out when unknown.
     repository:
