@@ -571,4 +571,61 @@ describe('scanning (all-in-one)', () => {
     });
     expect(sbom?.event_data.resources[0]).not.toHaveProperty('scan_overview');
   });
+
+  it('gates pulls of the scanned image by its real report: 412, allowlisted, expired', async () => {
+    expect(
+      (
+        await api('POST', '/projects', {
+          auth: ADMIN,
+          body: {
+            project_name: 'gated',
+            metadata: {
+              auto_scan: 'true',
+              prevent_vul: 'true',
+              severity: 'high',
+              reuse_sys_cve_allowlist: 'false',
+            },
+          },
+        })
+      ).status,
+    ).toBe(201);
+    const layer = layerOf({
+      'etc/os-release': OS_RELEASE,
+      'var/lib/dpkg/status': dpkgStatus('3.0.9-1'),
+    });
+    await pushImage('gated/app', 'v1', layer);
+    expect((await finished('gated', 'app', 'v1')).severity).toBe('Critical');
+
+    const pull = (): Promise<Response> =>
+      registry.fetch('/v2/gated/app/manifests/v1', 'repository:gated/app:pull', {
+        headers: { accept: OCI_MANIFEST },
+      });
+    const settles = (status: number): Promise<Response> =>
+      waitFor(
+        async () => {
+          const res = await pull();
+          if (res.status === status) return res;
+          await res.arrayBuffer();
+          return undefined;
+        },
+        10_000,
+        200,
+      );
+    const refused = await settles(412);
+    const body = (await refused.json()) as { errors: { code: string; message: string }[] };
+    expect(body.errors[0].code).toBe('PROJECTPOLICYVIOLATION');
+    expect(body.errors[0].message).toContain('2 vulnerabilities');
+    expect(body.errors[0].message).toContain('"High"');
+
+    // The Critical one allowlisted: the Unknown one left is below the threshold.
+    const allow = (expiresAt: number | null): Promise<Response> =>
+      api('PUT', '/projects/gated', {
+        auth: ADMIN,
+        body: { cve_allowlist: { items: [{ cve_id: 'CVE-2099-0001' }], expires_at: expiresAt } },
+      });
+    expect((await allow(null)).status).toBe(200);
+    await settles(200);
+    expect((await allow(Math.floor(Date.now() / 1000) - 60)).status).toBe(200);
+    await settles(412);
+  });
 });
