@@ -283,4 +283,36 @@ describe.each<BerthMode>(['all-in-one', 'distributed'])('berth %s: scan on push'
       if (expat) expect(text).toContain(JSON.stringify(expat));
     }
   }, 240_000);
+
+  it("refuses crane a pull of the scanned image once prevent_vul is on, with Harbor's error", async () => {
+    const ref = `${berth.registryHost}/scanned/shop:1.0`;
+    const meta = (value: string): Promise<Response> =>
+      fetch(api('/projects/scanned'), {
+        method: 'PUT',
+        headers: { authorization: basic, 'content-type': 'application/json' },
+        body: JSON.stringify({ metadata: { prevent_vul: value, severity: 'high' } }),
+      });
+    expect((await meta('true')).status).toBe(200);
+    const error = await waitFor(
+      () =>
+        clients.run('crane', ['manifest', '--insecure', ref]).then(
+          () => undefined,
+          (e: unknown) => String(e),
+        ),
+      15_000,
+      500,
+    );
+    expect(error).toContain('PROJECTPOLICYVIOLATION');
+    expect(error).toMatch(/current image with \d+ vulnerabilit/);
+    expect((await meta('false')).status).toBe(200);
+    await waitFor(
+      () =>
+        clients.run('crane', ['manifest', '--insecure', ref]).then(
+          () => true,
+          () => undefined,
+        ),
+      15_000,
+      500,
+    );
+  }, 60_000);
 });
