@@ -52,6 +52,7 @@ function executorWith(
   engine: Partial<ScanEngine>,
   timeoutMs = 5000,
   sboms?: { publish: (repository: string, built: SbomManifestResult) => Promise<void> },
+  manifestOf: (digest: string) => StoredManifest = (digest) => ({ ...IMAGE, digest }),
 ) {
   const settled: ScanOutcome[] = [];
   const events: Array<{ type: string; data: Record<string, unknown> }> = [];
@@ -67,7 +68,7 @@ function executorWith(
     { transaction: (work: (em: unknown) => Promise<unknown>) => work({}) } as unknown as DataSource,
     reports as unknown as ScanReportRepository,
     {
-      manifest: async (_repository: string, digest: string) => ({ ...IMAGE, digest }),
+      manifest: async (_repository: string, digest: string) => manifestOf(digest),
       open: async () => Readable.from([]),
     } as unknown as RegistryContent,
     { current: () => undefined } as unknown as VulnerabilityDatabaseHolder,
@@ -95,6 +96,30 @@ function executorWith(
 }
 
 describe('scan executor', () => {
+  it('reads each platform image of an index once, however often the index lists it', async () => {
+    const [amd64, arm64] = ['b', 'c'].map((c) => `sha256:${c.repeat(64)}`);
+    const inventory = vi.fn(async () => EMPTY);
+    const { executor, settled } = executorWith(
+      {
+        inventory,
+        platformManifests: () =>
+          [amd64, amd64, arm64].map((digest) => ({
+            digest,
+            platform: { os: 'linux', architecture: digest === amd64 ? 'amd64' : 'arm64' },
+          })),
+      },
+      5000,
+      undefined,
+      (digest) =>
+        digest === DIGEST
+          ? { ...IMAGE, mediaType: 'application/vnd.oci.image.index.v1+json' }
+          : { ...IMAGE, digest },
+    );
+    await executor.execute(ROW);
+    expect(settled.map((s) => s.status)).toEqual(['Success']);
+    expect(inventory).toHaveBeenCalledTimes(2);
+  });
+
   it('ends a scan that outlives its timeout in Error, and says so', async () => {
     const { executor, settled, events } = executorWith(
       { inventory: () => new Promise<never>(() => undefined) },

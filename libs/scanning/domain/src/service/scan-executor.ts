@@ -217,24 +217,42 @@ export class ScanExecutor {
   ): Promise<{ mediaType: string; parts: ScannedPart[]; scanner?: HarborReportScanner }> {
     const external = await this.external?.scanIfExternal(row, signal);
     if (external) return external;
-    const manifest = await this.content.manifest(row.repository, row.digest);
-    if (!manifest) throw new Error(`manifest ${row.digest} is no longer in ${row.repository}`);
-    const parsed = parseJson(manifest.content, row.digest);
-    const digests = isIndex(manifest.mediaType)
-      ? this.engine.platformManifests(parsed).map((p) => p.digest)
-      : [manifest.digest];
-    if (digests.length === 0) throw new Error('the index lists no platform image to scan');
+    const { manifest, images } = await this.imagesOf(row, 'scan');
     const parts: ScannedPart[] = [];
-    for (const digest of digests) {
-      const child =
-        digest === manifest.digest ? manifest : await this.content.manifest(row.repository, digest);
-      if (!child) throw new Error(`platform manifest ${digest} is not in ${row.repository}`);
+    for (const { digest, child } of images) {
       parts.push({
         ...(await this.scanImage(digest, parseJson(child.content, digest), database, signal)),
         mediaType: child.mediaType,
       });
     }
     return { mediaType: manifest.mediaType, parts };
+  }
+
+  /**
+   * The artifact's manifest and the image manifests to read: itself, or an index's platform
+   * images (each once, however often the index lists it).
+   */
+  private async imagesOf(row: ScanReportEntity, verb: 'scan' | 'describe') {
+    const manifest = await this.content.manifest(row.repository, row.digest);
+    if (!manifest) throw new Error(`manifest ${row.digest} is no longer in ${row.repository}`);
+    const digests = isIndex(manifest.mediaType)
+      ? [
+          ...new Set(
+            this.engine
+              .platformManifests(parseJson(manifest.content, row.digest))
+              .map((p) => p.digest),
+          ),
+        ]
+      : [manifest.digest];
+    if (digests.length === 0) throw new Error(`the index lists no platform image to ${verb}`);
+    const images: { digest: string; child: NonNullable<typeof manifest> }[] = [];
+    for (const digest of digests) {
+      const child =
+        digest === manifest.digest ? manifest : await this.content.manifest(row.repository, digest);
+      if (!child) throw new Error(`platform manifest ${digest} is not in ${row.repository}`);
+      images.push({ digest, child });
+    }
+    return { manifest, images };
   }
 
   private async scanImage(
@@ -320,18 +338,9 @@ export class ScanExecutor {
    */
   private async generateSbom(row: ScanReportEntity, signal: AbortSignal): Promise<ScanOutcome> {
     if (!this.sboms) throw new Error('this scanner cannot push SBOMs');
-    const manifest = await this.content.manifest(row.repository, row.digest);
-    if (!manifest) throw new Error(`manifest ${row.digest} is no longer in ${row.repository}`);
-    const parsed = parseJson(manifest.content, row.digest);
-    const digests = isIndex(manifest.mediaType)
-      ? this.engine.platformManifests(parsed).map((p) => p.digest)
-      : [manifest.digest];
-    if (digests.length === 0) throw new Error('the index lists no platform image to describe');
+    const { manifest, images } = await this.imagesOf(row, 'describe');
     const inventories: ImageInventory[] = [];
-    for (const digest of digests) {
-      const child =
-        digest === manifest.digest ? manifest : await this.content.manifest(row.repository, digest);
-      if (!child) throw new Error(`platform manifest ${digest} is not in ${row.repository}`);
+    for (const { digest, child } of images) {
       inventories.push(await this.inventoryOf(digest, parseJson(child.content, digest), signal));
     }
     signal.throwIfAborted();
@@ -368,12 +377,12 @@ export class ScanExecutor {
       summary: JSON.stringify({ total: 0, fixable: 0, summary: {} }),
       report: JSON.stringify(report),
       log: [
-        ...digests.map(
-          (d, i) =>
-            `${d}: ${inventories[i].layers} layers, ${inventories[i].packages.length} packages`,
+        ...images.map(
+          ({ digest }, i) =>
+            `${digest}: ${inventories[i].layers} layers, ${inventories[i].packages.length} packages`,
         ),
         ...sboms.map((s) => `${s.format} SBOM pushed as ${s.manifestDigest}`),
-        ...inventories.flatMap((inv, i) => inv.notes.map((n) => `${digests[i]}: ${n}`)),
+        ...inventories.flatMap((inv, i) => inv.notes.map((n) => `${images[i].digest}: ${n}`)),
       ]
         .join('\n')
         .slice(0, MAX_LOG),
