@@ -455,8 +455,8 @@ const API: ApiEndpoint[] = [
     ok: 200,
     check: async (res, _c, t) => {
       const digests = ((await res.json()) as Array<{ digest: string }>).map((a) => a.digest);
-      const mine = f.pushed[`${t as Project}/app` as Repo];
-      expect(digests.sort()).toEqual([mine.image, mine.referrer].sort());
+      // The referrer is an accessory of the image: listed under it, not on its own.
+      expect(digests).toEqual([f.pushed[`${t as Project}/app` as Repo].image]);
     },
   },
   {
@@ -481,6 +481,18 @@ const API: ApiEndpoint[] = [
     path: (t, f) => `${repoPath(t)}/app/artifacts/${imageOf(t, f)}/tags`,
     allowed: READERS,
     ok: 200,
+  },
+  {
+    route:
+      'GET /projects/{project_name}/repositories/{repository_name}/artifacts/{reference}/accessories',
+    kind: 'object',
+    path: (t, f) => `${repoPath(t)}/app/artifacts/${imageOf(t, f)}/accessories`,
+    allowed: READERS,
+    ok: 200,
+    check: async (res, _c, t) => {
+      const digests = ((await res.json()) as Array<{ digest: string }>).map((a) => a.digest);
+      expect(digests).toEqual([f.pushed[`${t as Project}/app` as Repo].referrer]);
+    },
   },
   {
     route:

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '@berth/contracts';
 import { applyListQuery, type ListColumns, type ListQuery, type Paging } from '@berth/api/domain';
 import { OutboxWriter, createEvent } from '@berth/platform/messaging';
+import { harborAccessoryType, type AccessoryView } from './accessory-view';
 import {
   indexChildren,
   type ArtifactView,
@@ -79,6 +80,7 @@ interface ManifestRow {
   digest: string;
   media_type: string;
   artifact_type: string | null;
+  subject_digest: string | null;
   annotations: string | null;
   size: number | string;
   content: string;
@@ -92,6 +94,7 @@ const MANIFEST_SELECT = [
   'm.digest AS digest',
   'm.media_type AS media_type',
   'm.artifact_type AS artifact_type',
+  'm.subject_digest AS subject_digest',
   'm.annotations AS annotations',
   'm.size AS size',
   'm.content AS content',
@@ -212,7 +215,8 @@ export class ArtifactStore {
 
   /**
    * A page of the repository's artifacts, newest first. Entries of an index are listed under the
-   * index (`references`), not on their own, as Harbor does.
+   * index (`references`), and accessories (manifests with a subject) under their subject, not on
+   * their own, as Harbor does; Harbor hides an accessory whose subject is not (yet) there too.
    */
   async listArtifacts(
     repositoryId: number,
@@ -226,7 +230,9 @@ export class ArtifactStore {
     const children = [
       ...new Set(indexes.flatMap((i) => indexChildren(toArtifactView(i))).map((c) => c.digest)),
     ];
-    const qb = this.manifestQuery().where('m.repository_id = :repositoryId', { repositoryId });
+    const qb = this.manifestQuery()
+      .where('m.repository_id = :repositoryId', { repositoryId })
+      .andWhere('m.subject_digest IS NULL');
     if (children.length > 0) qb.andWhere('m.digest NOT IN (:...children)', { children });
     applyListQuery(qb, query, ARTIFACT_LIST_COLUMNS);
     const counted = await qb
@@ -259,6 +265,32 @@ export class ArtifactStore {
       ).andWhere('t.name = :tag', { tag: reference.tag });
     const row = await qb.getRawOne<ManifestRow>();
     return row ? toArtifactView(row) : null;
+  }
+
+  /**
+   * The accessories of these artifacts: the repository's manifests whose subject is one of them,
+   * newest first. Only one level, as Harbor lists them; an accessory's own accessories are
+   * asked for with the accessory as the subject.
+   */
+  async accessoriesOf(subjects: ArtifactView[]): Promise<AccessoryView[]> {
+    if (subjects.length === 0) return [];
+    const ids = new Map(subjects.map((s) => [s.digest, s.id]));
+    const rows = await this.manifestQuery()
+      .where('m.repository_id = :repositoryId', { repositoryId: subjects[0].repositoryId })
+      .andWhere('m.subject_digest IN (:...digests)', { digests: [...ids.keys()] })
+      .orderBy('m.created_at', 'DESC')
+      .addOrderBy('m.manifest_id', 'DESC')
+      .getRawMany<ManifestRow>();
+    return rows.map((r) => {
+      const artifact = toArtifactView(r);
+      const subjectDigest = r.subject_digest ?? '';
+      return {
+        artifact,
+        type: harborAccessoryType(artifact),
+        subjectDigest,
+        subjectId: ids.get(subjectDigest) ?? null,
+      };
+    });
   }
 
   /** Manifest ids of these digests in the repository. */
@@ -343,17 +375,55 @@ export class ArtifactStore {
     });
   }
 
-  /** Deletes the manifest and its tags, announcing `artifact.deleted` in the same transaction. */
+  /**
+   * Deletes the manifest and its tags with its accessories, theirs and so on (Harbor ties every
+   * accessory type to its subject), announcing an `artifact.deleted` for each in the same
+   * transaction. Returns what was deleted, the artifact last.
+   */
   async deleteArtifact(
     repositoryName: string,
     artifact: ArtifactView,
     actor?: Actor,
-  ): Promise<void> {
-    await this.dataSource.transaction(async (em) => {
-      await this.deleteWhere(em, 'tag', 'manifest_id', artifact.id);
-      await this.deleteWhere(em, 'manifest', 'manifest_id', artifact.id);
-      await this.announceDeleted(em, repositoryName, artifact.digest, artifact.mediaType, actor);
+  ): Promise<Array<Pick<ArtifactView, 'id' | 'digest' | 'mediaType'>>> {
+    return this.dataSource.transaction(async (em) => {
+      const doomed = [
+        ...(await this.accessoriesDeeply(em, artifact)).reverse(),
+        { id: artifact.id, digest: artifact.digest, mediaType: artifact.mediaType },
+      ];
+      for (const m of doomed) {
+        await this.deleteWhere(em, 'tag', 'manifest_id', m.id);
+        await this.deleteWhere(em, 'manifest', 'manifest_id', m.id);
+        await this.announceDeleted(em, repositoryName, m.digest, m.mediaType, actor);
+      }
+      return doomed;
     });
+  }
+
+  /** The accessories of the artifact and of those, breadth first, each once. */
+  private async accessoriesDeeply(
+    em: EntityManager,
+    artifact: ArtifactView,
+  ): Promise<Array<Pick<ArtifactView, 'id' | 'digest' | 'mediaType'>>> {
+    const found: Array<Pick<ArtifactView, 'id' | 'digest' | 'mediaType'>> = [];
+    const seen = new Set([artifact.digest]);
+    let subjects = [artifact.digest];
+    while (subjects.length > 0) {
+      const rows = (await em
+        .createQueryBuilder()
+        .select(['m.manifest_id AS id', 'm.digest AS digest', 'm.media_type AS media_type'])
+        .from('manifest', 'm')
+        .where('m.repository_id = :repositoryId', { repositoryId: artifact.repositoryId })
+        .andWhere('m.subject_digest IN (:...subjects)', { subjects })
+        .orderBy('m.manifest_id', 'ASC')
+        .getRawMany()) as Array<{ id: number | string; digest: string; media_type: string }>;
+      const fresh = rows.filter((r) => !seen.has(r.digest));
+      for (const r of fresh) {
+        seen.add(r.digest);
+        found.push({ id: Number(r.id), digest: r.digest, mediaType: r.media_type });
+      }
+      subjects = fresh.map((r) => r.digest);
+    }
+    return found;
   }
 
   private async tagHolder(
@@ -379,7 +449,8 @@ export class ArtifactStore {
         'r.name AS name',
         'r.description AS description',
         'r.created_at AS created_at',
-        '(SELECT COUNT(*) FROM manifest c WHERE c.repository_id = r.repository_id) AS artifact_count',
+        // Accessories are not counted, as Harbor's count leaves them out.
+        '(SELECT COUNT(*) FROM manifest c WHERE c.repository_id = r.repository_id AND c.subject_digest IS NULL) AS artifact_count',
         '(SELECT MAX(u.created_at) FROM manifest u WHERE u.repository_id = r.repository_id) AS pushed_at',
         'r.updated_at AS updated_at',
         'r.pull_count AS pull_count',
@@ -477,6 +548,7 @@ function toArtifactView(r: ManifestRow): ArtifactView {
     digest: r.digest,
     mediaType: r.media_type,
     artifactType: r.artifact_type,
+    subjectDigest: r.subject_digest,
     annotations: r.annotations ? (JSON.parse(r.annotations) as Record<string, string>) : {},
     size: Number(r.size),
     content: r.content,

@@ -23,6 +23,8 @@ export interface ArtifactView {
   mediaType: string;
   /** `artifactType`, else the config's media type; null for an index. */
   artifactType: string | null;
+  /** The manifest's `subject`: set for Harbor's accessories (signatures, SBOMs, attached files). */
+  subjectDigest: string | null;
   annotations: Record<string, string>;
   size: number;
   content: string;

@@ -1,5 +1,6 @@
 import {
   harborArtifactType,
+  type AccessoryView,
   indexChildren,
   type ArtifactView,
   type RepositoryView,
@@ -39,6 +40,24 @@ export interface ReferenceResp {
   urls?: string[];
 }
 
+/** Harbor's Accessory model. */
+export interface AccessoryResp {
+  /** Berth keeps no accessory rows of its own: the accessory's artifact id. */
+  id: number;
+  artifact_id: number;
+  /** 0 while the subject is not in the repository. */
+  subject_artifact_id: number;
+  /** The full name, `project/repo`. */
+  subject_artifact_repo: string;
+  subject_artifact_digest: string;
+  size: number;
+  digest: string;
+  type: string;
+  /** Berth serves no icons. */
+  icon: string;
+  creation_time: string;
+}
+
 /** Harbor's Artifact model. */
 export interface ArtifactResp {
   id: number;
@@ -59,6 +78,8 @@ export interface ArtifactResp {
   annotations: Record<string, string>;
   references: ReferenceResp[];
   tags: TagResp[] | null;
+  /** Only with `with_accessory=true`: the accessories whose subject is this artifact. */
+  accessories?: AccessoryResp[];
 }
 
 export function toRepositoryResp(r: RepositoryView): RepositoryResp {
@@ -85,12 +106,28 @@ export function toTagResp(t: TagView): TagResp {
   };
 }
 
+export function toAccessoryResp(a: AccessoryView, repositoryName: string): AccessoryResp {
+  return {
+    id: a.artifact.id,
+    artifact_id: a.artifact.id,
+    subject_artifact_id: a.subjectId ?? 0,
+    subject_artifact_repo: repositoryName,
+    subject_artifact_digest: a.subjectDigest,
+    size: a.artifact.size,
+    digest: a.artifact.digest,
+    type: a.type,
+    icon: '',
+    creation_time: a.artifact.createdAt,
+  };
+}
+
 export function toArtifactResp(
   a: ArtifactView,
   projectId: number,
   repositoryName: string,
   childIds: ReadonlyMap<string, number>,
   tags: TagView[] | undefined,
+  accessories?: AccessoryView[],
 ): ArtifactResp {
   return {
     id: a.id,
@@ -117,5 +154,10 @@ export function toArtifactResp(
       ...(c.urls && { urls: c.urls }),
     })),
     tags: tags === undefined ? null : tags.filter((t) => t.manifestId === a.id).map(toTagResp),
+    ...(accessories && {
+      accessories: accessories
+        .filter((x) => x.subjectDigest === a.digest)
+        .map((x) => toAccessoryResp(x, repositoryName)),
+    }),
   };
 }

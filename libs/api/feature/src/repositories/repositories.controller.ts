@@ -10,16 +10,26 @@ import {
   type ListQuerySpec,
   type RawQuery,
 } from '@berth/api/domain';
-import { ArtifactStore, indexChildren, type ArtifactView } from '@berth/artifacts/domain';
+import {
+  ACCESSORY_FILTER_FIELDS,
+  ACCESSORY_SORT_FIELDS,
+  ArtifactStore,
+  indexChildren,
+  selectAccessories,
+  type AccessoryView,
+  type ArtifactView,
+} from '@berth/artifacts/domain';
 import { actorOf, RequestAuthenticator } from '@berth/identity/domain';
 import { isValidTag } from '@berth/oci';
 import { HarborApiController } from '../harbor-api.decorator';
 import { setPageHeaders } from '../pagination';
 import { callerOf, objectBody } from '../projects/project-request';
 import {
+  toAccessoryResp,
   toArtifactResp,
   toRepositoryResp,
   toTagResp,
+  type AccessoryResp,
   type ArtifactResp,
   type RepositoryResp,
   type TagResp,
@@ -40,6 +50,14 @@ export const ARTIFACTS_LIST_QUERY: ListQuerySpec = {
     tags: { type: 'string', kinds: ['exact', 'or'] },
   },
   sorts: ['push_time', 'digest'],
+};
+
+/** Harbor's accessory list: by type (`signature.cosign`, `sbom.harbor`, …) or digest; newest first. */
+export const ACCESSORIES_LIST_QUERY: ListQuerySpec = {
+  filters: Object.fromEntries(
+    ACCESSORY_FILTER_FIELDS.map((f) => [f, { type: 'string', kinds: ['exact', 'or'] }] as const),
+  ),
+  sorts: ACCESSORY_SORT_FIELDS,
 };
 
 /** The tags of one artifact document no `q` or `sort`: either is refused, never silently ignored. */
@@ -142,6 +160,7 @@ export class RepositoriesController {
     const paging = parsePaging(query);
     const list = parseListQuery(query, ARTIFACTS_LIST_QUERY);
     const withTag = boolParam(query, 'with_tag', true);
+    const withAccessory = boolParam(query, 'with_accessory', false);
     const { project, repository } = await this.scope.repository(
       caller,
       projectName,
@@ -150,7 +169,7 @@ export class RepositoriesController {
     );
     const { artifacts, total } = await this.store.listArtifacts(repository.id, paging, list);
     setPageHeaders(req, reply, paging, total);
-    return this.resps(project.id, repository.name, artifacts, withTag);
+    return this.resps(project.id, repository.name, artifacts, withTag, withAccessory);
   }
 
   @Get(':repository_name/artifacts/:reference')
@@ -163,6 +182,7 @@ export class RepositoriesController {
   ): Promise<ArtifactResp> {
     const caller = await callerOf(this.authenticator, req);
     const withTag = boolParam(query, 'with_tag', true);
+    const withAccessory = boolParam(query, 'with_accessory', false);
     const { project, repository, artifact } = await this.scope.artifact(
       caller,
       projectName,
@@ -170,7 +190,34 @@ export class RepositoriesController {
       reference,
       'artifact:read',
     );
-    return (await this.resps(project.id, repository.name, [artifact], withTag))[0];
+    return (await this.resps(project.id, repository.name, [artifact], withTag, withAccessory))[0];
+  }
+
+  /** Harbor's accessories of an artifact (its signatures, SBOMs, attached files), one level deep. */
+  @Get(':repository_name/artifacts/:reference/accessories')
+  async listAccessories(
+    @Param('project_name') projectName: string,
+    @Param('repository_name') repositoryName: string,
+    @Param('reference') reference: string,
+    @Query() query: RawQuery,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AccessoryResp[]> {
+    const caller = await callerOf(this.authenticator, req);
+    const paging = parsePaging(query);
+    const list = parseListQuery(query, ACCESSORIES_LIST_QUERY);
+    const { repository, artifact } = await this.scope.artifact(
+      caller,
+      projectName,
+      repositoryName,
+      reference,
+      'artifact:read',
+    );
+    const accessories = selectAccessories(await this.store.accessoriesOf([artifact]), list);
+    setPageHeaders(req, reply, paging, accessories.length);
+    return accessories
+      .slice(paging.offset, paging.offset + paging.limit)
+      .map((a) => toAccessoryResp(a, repository.name));
   }
 
   @Delete(':repository_name/artifacts/:reference')
@@ -263,10 +310,11 @@ export class RepositoriesController {
     repositoryName: string,
     artifacts: ArtifactView[],
     withTag: boolean,
+    withAccessory: boolean,
   ): Promise<ArtifactResp[]> {
     if (artifacts.length === 0) return [];
     const repositoryId = artifacts[0].repositoryId;
-    const [tags, childIds] = await Promise.all([
+    const [tags, childIds, accessories] = await Promise.all([
       withTag
         ? this.store.tagsOf(
             repositoryId,
@@ -277,8 +325,13 @@ export class RepositoriesController {
         repositoryId,
         artifacts.flatMap((a) => indexChildren(a).map((c) => c.digest)),
       ),
+      withAccessory
+        ? this.store.accessoriesOf(artifacts)
+        : Promise.resolve<AccessoryView[] | undefined>(undefined),
     ]);
-    return artifacts.map((a) => toArtifactResp(a, projectId, repositoryName, childIds, tags));
+    return artifacts.map((a) =>
+      toArtifactResp(a, projectId, repositoryName, childIds, tags, accessories),
+    );
   }
 }
 

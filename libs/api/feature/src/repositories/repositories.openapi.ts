@@ -55,6 +55,28 @@ const withTag: OpenApiParameter = {
   description: 'Include the tags of each artifact.',
   schema: { type: 'boolean', default: true },
 };
+const withAccessory: OpenApiParameter = {
+  name: 'with_accessory',
+  in: 'query',
+  description:
+    'Include the accessories of each artifact (its signatures, SBOMs and other manifests whose subject it is), one level deep.',
+  schema: { type: 'boolean', default: false },
+};
+const withScanOverview: OpenApiParameter = {
+  name: 'with_scan_overview',
+  in: 'query',
+  description:
+    'Include the overview of each artifact’s latest vulnerability scan (scan_overview), keyed by report MIME type (X-Accept-Vulnerabilities chooses it).',
+  schema: { type: 'boolean', default: false },
+};
+const withSbomOverview: OpenApiParameter = {
+  name: 'with_sbom_overview',
+  in: 'query',
+  description:
+    'Include the overview of each artifact’s SBOM generation (sbom_overview), with the digest of the SBOM accessory once generated.',
+  schema: { type: 'boolean', default: false },
+};
+const artifactReadParams = [withTag, withAccessory, withScanOverview, withSbomOverview];
 
 const str = { type: 'string' } as const;
 const int = { type: 'integer' } as const;
@@ -83,6 +105,47 @@ const tagSchema: OpenApiSchema = {
     push_time: time,
     pull_time: time,
     immutable: { type: 'boolean' },
+  },
+};
+const accessorySchema: OpenApiSchema = {
+  type: 'object',
+  required: [
+    'id',
+    'artifact_id',
+    'subject_artifact_id',
+    'subject_artifact_repo',
+    'subject_artifact_digest',
+    'size',
+    'digest',
+    'type',
+    'icon',
+    'creation_time',
+  ],
+  properties: {
+    id: { ...int, description: 'The id of the accessory: Berth uses its artifact id.' },
+    artifact_id: int,
+    subject_artifact_id: {
+      ...int,
+      description: 'The id of the subject artifact; 0 while the subject is not in the repository.',
+    },
+    subject_artifact_repo: str,
+    subject_artifact_digest: str,
+    size: int,
+    digest: str,
+    type: {
+      type: 'string',
+      enum: [
+        'signature.cosign',
+        'signature.notation',
+        'sbom.harbor',
+        'accelerator.nydus',
+        'subject.accessory',
+      ],
+      description:
+        'From the artifactType, else the config media type: cosign and notation signatures, Harbor’s SBOM, a nydus image, anything else.',
+    },
+    icon: { ...str, description: 'Always empty: Berth serves no icons.' },
+    creation_time: time,
   },
 };
 const artifactSchema: OpenApiSchema = {
@@ -119,6 +182,19 @@ const artifactSchema: OpenApiSchema = {
       },
     },
     tags: { type: 'array', nullable: true, items: tagSchema },
+    accessories: {
+      type: 'array',
+      items: accessorySchema,
+      description: 'Only with with_accessory=true.',
+    },
+    scan_overview: {
+      type: 'object',
+      description: 'Only with with_scan_overview=true and a scan to show.',
+    },
+    sbom_overview: {
+      type: 'object',
+      description: 'Only with with_sbom_overview=true and an SBOM generation to show.',
+    },
   },
 };
 const searchSchema: OpenApiSchema = {
@@ -189,9 +265,17 @@ export const repositoriesPaths: OpenApiDocument['paths'] = {
     get: {
       operationId: 'listArtifacts',
       summary:
-        'The artifacts of a repository, newest first; index entries appear under their index (q: digest, media_type, push_time range, tags — tags=nil untagged, tags=* tagged; sort: push_time, digest).',
+        'The artifacts of a repository, newest first; index entries appear under their index and accessories (manifests with a subject) only under their subject (q: digest, media_type, push_time range, tags — tags=nil untagged, tags=* tagged; sort: push_time, digest).',
       tags: ['artifact'],
-      parameters: [project, repository, p('page'), p('pageSize'), p('query'), p('sort'), withTag],
+      parameters: [
+        project,
+        repository,
+        p('page'),
+        p('pageSize'),
+        p('query'),
+        p('sort'),
+        ...artifactReadParams,
+      ],
       responses: {
         '200': paged('A page of artifacts.', artifactSchema),
         ...errors(...READ, '422'),
@@ -201,17 +285,30 @@ export const repositoriesPaths: OpenApiDocument['paths'] = {
   [artifact]: {
     get: {
       operationId: 'getArtifact',
-      summary: 'An artifact, by digest or tag.',
+      summary: 'An artifact, by digest or tag; an accessory too, by its own digest.',
       tags: ['artifact'],
-      parameters: [project, repository, reference, withTag],
+      parameters: [project, repository, reference, ...artifactReadParams],
       responses: { '200': ok('The artifact.', artifactSchema), ...errors(...READ) },
     },
     delete: {
       operationId: 'deleteArtifact',
-      summary: 'Delete an artifact and its tags (maintainer).',
+      summary: 'Delete an artifact and its tags, with its accessories and theirs (maintainer).',
       tags: ['artifact'],
       parameters: [project, repository, reference],
       responses: { '200': ok('Deleted.'), ...errors(...READ) },
+    },
+  },
+  [`${artifact}/accessories`]: {
+    get: {
+      operationId: 'listAccessories',
+      summary:
+        'The accessories of an artifact, one level deep, newest first (q: type, digest — exact or {a b}; sort: creation_time, size).',
+      tags: ['artifact'],
+      parameters: [project, repository, reference, p('page'), p('pageSize'), p('query'), p('sort')],
+      responses: {
+        '200': paged('A page of accessories.', accessorySchema),
+        ...errors(...READ, '422'),
+      },
     },
   },
   [`${artifact}/tags`]: {
