@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdentityDomainModule } from '@berth/identity/domain';
 import { ApiRouteTable } from './api-route-table';
 import { FallbackController } from './fallback.controller';
 import { HealthController } from './health.controller';
@@ -20,6 +21,8 @@ import { SystemCveAllowlistApiModule } from './system-cve-allowlist/system-cve-a
 /** The Harbor-compatible management API under /api/v2.0. */
 @Module({
   imports: [
+    // For the systeminfo route's scanner interceptor (it tells signed-in users apart).
+    IdentityDomainModule,
     UsersApiModule,
     ProjectsApiModule,
     RepositoriesApiModule,

@@ -1,4 +1,5 @@
-import { Get, Inject } from '@nestjs/common';
+import { Get, Inject, UseInterceptors } from '@nestjs/common';
+import { SystemInfoScannerInterceptor } from './scans/scan-overview.interceptor';
 import { BERTH_VERSION } from '@berth/api/domain';
 import { BERTH_CONFIG, type BerthConfig } from '@berth/platform/config';
 import { HarborApiController } from './harbor-api.decorator';
@@ -29,6 +30,7 @@ export class SystemInfoController {
   }
 
   @Get('systeminfo')
+  @UseInterceptors(SystemInfoScannerInterceptor)
   systemInfo(): GeneralInfo {
     return {
       banner_message: '',

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ArtifactsDomainModule } from '@berth/artifacts/domain';
 import { IdentityDomainModule } from '@berth/identity/domain';
 import { ProjectUseCasesModule } from '@berth/projects/domain';
+import { ScanningDomainModule } from '@berth/scanning/domain';
 import { ArtifactPullsConsumer } from './artifact-pulls.consumer';
 import { RepositoriesController } from './repositories.controller';
 import { RepositoryScope } from './repository-scope';
@@ -13,7 +14,12 @@ import { SearchController } from './search.controller';
  * and the pull statistics it shows, from `artifact.pulled` events.
  */
 @Module({
-  imports: [IdentityDomainModule, ProjectUseCasesModule, ArtifactsDomainModule],
+  imports: [
+    IdentityDomainModule,
+    ProjectUseCasesModule,
+    ArtifactsDomainModule,
+    ScanningDomainModule,
+  ],
   controllers: [RepositoriesController, SearchController, ArtifactPullsConsumer],
   providers: [RepositoryScope],
 })

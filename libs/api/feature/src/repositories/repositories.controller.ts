@@ -1,4 +1,16 @@
-import { Body, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   badRequest,
@@ -22,6 +34,7 @@ import {
 import { actorOf, RequestAuthenticator } from '@berth/identity/domain';
 import { isValidTag } from '@berth/oci';
 import { HarborApiController } from '../harbor-api.decorator';
+import { ArtifactScanOverviewInterceptor } from '../scans/scan-overview.interceptor';
 import { setPageHeaders } from '../pagination';
 import { callerOf, objectBody } from '../projects/project-request';
 import {
@@ -149,6 +162,7 @@ export class RepositoriesController {
   }
 
   @Get(':repository_name/artifacts')
+  @UseInterceptors(ArtifactScanOverviewInterceptor)
   async listArtifacts(
     @Param('project_name') projectName: string,
     @Param('repository_name') repositoryName: string,
@@ -173,6 +187,7 @@ export class RepositoriesController {
   }
 
   @Get(':repository_name/artifacts/:reference')
+  @UseInterceptors(ArtifactScanOverviewInterceptor)
   async getArtifact(
     @Param('project_name') projectName: string,
     @Param('repository_name') repositoryName: string,

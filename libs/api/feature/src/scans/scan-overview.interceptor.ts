@@ -25,54 +25,33 @@ import {
 } from '@berth/scanning/domain';
 import type { ArtifactResp } from '../repositories/artifact-resp';
 import { callerOf } from '../projects/project-request';
-import { RepositoriesController } from '../repositories/repositories.controller';
-import { SystemInfoController } from '../systeminfo.controller';
 
 const SCANNER = { ...BUILTIN_SCANNER, version: BERTH_VERSION };
 
 /**
- * What scanning adds to answers other controllers give: Harbor's `scan_overview` on artifacts
- * listed or read with `with_scan_overview=true`, `sbom_overview` with `with_sbom_overview=true`,
- * and `scanner_db` (the vulnerability database's age) in `/systeminfo` for signed-in users. Kept here so those controllers know nothing of scanning.
+ * Harbor's `scan_overview` on artifacts listed or read with `with_scan_overview=true`, and
+ * `sbom_overview` with `with_sbom_overview=true`. Applied to those two routes only: an
+ * interceptor on every route would put its cost on every registry request.
  */
 @Injectable()
-export class ScanOverviewInterceptor implements NestInterceptor {
-  private readonly settings: SystemSettingRepository;
-
+export class ArtifactScanOverviewInterceptor implements NestInterceptor {
   constructor(
     private readonly reports: ScanReportRepository,
     private readonly registrations: ScannerRegistrationRepository,
-    private readonly authenticator: RequestAuthenticator,
-    dataSource: DataSource,
-  ) {
-    this.settings = new SystemSettingRepository(dataSource);
-  }
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const cls = context.getClass();
-    const handler = context.getHandler();
-    if (
-      cls === RepositoriesController &&
-      (handler === RepositoriesController.prototype.listArtifacts ||
-        handler === RepositoriesController.prototype.getArtifact)
-    ) {
-      const req = context.switchToHttp().getRequest<FastifyRequest>();
-      const wanted = {
-        scan: wantsOverview(req.query as RawQuery, 'with_scan_overview'),
-        sbom: wantsOverview(req.query as RawQuery, 'with_sbom_overview'),
-      };
-      if (!wanted.scan && !wanted.sbom) return next.handle();
-      const mime = overviewMime(req);
-      const project = (req.params as Record<string, string | undefined>).project_name ?? '';
-      return next
-        .handle()
-        .pipe(mergeMap((body: unknown) => from(this.withOverviews(body, mime, project, wanted))));
-    }
-    if (cls === SystemInfoController && handler === SystemInfoController.prototype.systemInfo) {
-      const req = context.switchToHttp().getRequest<FastifyRequest>();
-      return next.handle().pipe(mergeMap((body: unknown) => from(this.withScannerDb(body, req))));
-    }
-    return next.handle();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
+    const wanted = {
+      scan: wantsOverview(req.query as RawQuery, 'with_scan_overview'),
+      sbom: wantsOverview(req.query as RawQuery, 'with_sbom_overview'),
+    };
+    if (!wanted.scan && !wanted.sbom) return next.handle();
+    const mime = overviewMime(req);
+    const project = (req.params as Record<string, string | undefined>).project_name ?? '';
+    return next
+      .handle()
+      .pipe(mergeMap((body: unknown) => from(this.withOverviews(body, mime, project, wanted))));
   }
 
   private async withOverviews(
@@ -102,6 +81,24 @@ export class ScanOverviewInterceptor implements NestInterceptor {
       if (sbom) Object.assign(a, { sbom_overview: sbom });
     }
     return body;
+  }
+}
+
+/** `scanner_db` (the vulnerability database's age) in `/systeminfo`, for signed-in users. */
+@Injectable()
+export class SystemInfoScannerInterceptor implements NestInterceptor {
+  private readonly settings: SystemSettingRepository;
+
+  constructor(
+    private readonly authenticator: RequestAuthenticator,
+    dataSource: DataSource,
+  ) {
+    this.settings = new SystemSettingRepository(dataSource);
+  }
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
+    return next.handle().pipe(mergeMap((body: unknown) => from(this.withScannerDb(body, req))));
   }
 
   /** Signed-in users only, as Harbor keeps its fuller system information from anonymous callers. */

@@ -1,16 +1,15 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ArtifactsDomainModule } from '@berth/artifacts/domain';
 import { IdentityDomainModule } from '@berth/identity/domain';
 import { ProjectsDomainModule } from '@berth/projects/domain';
 import { ScanningDomainModule } from '@berth/scanning/domain';
 import { RepositoryScope } from '../repositories/repository-scope';
 import { ScanAllController } from './scan-all.controller';
-import { ScanOverviewInterceptor } from './scan-overview.interceptor';
 import { ScansController } from './scans.controller';
 
 /**
- * Harbor's scan endpoints, scan all, and the scan overviews artifact listings carry. The app
+ * Harbor's scan endpoints and scan all (the overviews artifact listings carry are added by
+ * `ArtifactScanOverviewInterceptor` on those routes). The app
  * needs `scanningDatabaseParts`; scans requested here are run by the scanner service.
  */
 @Module({
@@ -21,6 +20,6 @@ import { ScansController } from './scans.controller';
     ScanningDomainModule,
   ],
   controllers: [ScansController, ScanAllController],
-  providers: [RepositoryScope, { provide: APP_INTERCEPTOR, useClass: ScanOverviewInterceptor }],
+  providers: [RepositoryScope],
 })
 export class ScansApiModule {}
