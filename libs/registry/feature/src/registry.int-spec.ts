@@ -576,6 +576,34 @@ describe.each([sqliteFilesystem(), postgresS3()])('OCI distribution API ($name)'
         (m: { digest: string }) => m.digest,
       ),
     ).toEqual([sha256(sbom)]);
+
+    // Deleting the subject deletes what refers to it (and what refers to those), as Harbor does.
+    const counter = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      artifactType: 'application/vnd.example.sig',
+      config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: cfg, size: 2 },
+      layers: [],
+      subject: { mediaType: OCI_MANIFEST, digest: sha256(sbom), size: sbom.length },
+    });
+    expect(
+      (
+        await req(`/v2/${repo}/manifests/${sha256(counter)}`, {
+          method: 'PUT',
+          headers: { 'Content-Type': OCI_MANIFEST },
+          body: counter,
+        })
+      ).status,
+    ).toBe(201);
+    const other = await pushImage(repo, 'v2');
+    expect(
+      (await req(`/v2/${repo}/manifests/${subject.digest}`, { method: 'DELETE' })).status,
+    ).toBe(202);
+    for (const gone of [subject.digest, sha256(sig), sha256(sbom), sha256(counter)])
+      expect((await req(`/v2/${repo}/manifests/${gone}`, { method: 'HEAD' })).status).toBe(404);
+    expect((await req(`/v2/${repo}/manifests/${other.digest}`, { method: 'HEAD' })).status).toBe(
+      200,
+    );
   });
 
   it('continues an upload after a restart on the same database and storage', async () => {

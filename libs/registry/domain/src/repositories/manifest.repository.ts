@@ -100,6 +100,32 @@ export class ManifestRepository {
     await manager.getRepository(ManifestEntity).delete({ id: manifestId });
   }
 
+  /**
+   * The manifests whose subject is `digest` in the repository, theirs, and so on (breadth first,
+   * each once): what goes with `digest` when it is deleted, as Harbor deletes accessories.
+   */
+  async accessoriesDeeply(
+    manager: EntityManager,
+    repositoryId: number,
+    digest: string,
+  ): Promise<Array<Pick<ManifestEntity, 'id' | 'digest' | 'mediaType'>>> {
+    const found: Array<Pick<ManifestEntity, 'id' | 'digest' | 'mediaType'>> = [];
+    const seen = new Set([digest]);
+    let subjects = [digest];
+    while (subjects.length > 0) {
+      const rows = await manager.getRepository(ManifestEntity).find({
+        select: { id: true, digest: true, mediaType: true },
+        where: { repositoryId, subjectDigest: In(subjects) },
+        order: { id: 'ASC' },
+      });
+      const fresh = rows.filter((r) => !seen.has(r.digest));
+      for (const r of fresh) seen.add(r.digest);
+      found.push(...fresh);
+      subjects = fresh.map((r) => r.digest);
+    }
+    return found;
+  }
+
   /** Manifests of the repository whose subject is `subject`, optionally of one artifact type. */
   referrers(
     repositoryId: number,

@@ -17,8 +17,10 @@ export interface DeleteManifestCommand {
 }
 
 /**
- * DELETE of a manifest. By digest: the manifest and its tags go, and `artifact.deleted` is
- * announced. By tag: only the tag goes (the spec allows it); the artifact itself remains.
+ * DELETE of a manifest. By digest: the manifest and its tags go, with the manifests that name it
+ * as their subject (its accessories: signatures, SBOMs…, and theirs), as Harbor deletes them,
+ * and `artifact.deleted` is announced for each. By tag: only the tag goes (the spec allows it);
+ * the artifact itself remains.
  */
 @Injectable()
 export class DeleteManifestUseCase {
@@ -43,21 +45,24 @@ export class DeleteManifestUseCase {
     const manifest = await this.manifests.findByDigest(repo.id, reference.digest);
     if (!manifest) throw unknown(cmd.reference);
     await this.dataSource.transaction(async (em) => {
-      await this.manifests.delete(em, manifest.id);
-      await this.outbox.append(
-        em,
-        createEvent(
-          'artifact.deleted',
-          {
-            project: projectOf(cmd.repository),
-            repository: cmd.repository,
-            digest: manifest.digest,
-            mediaType: manifest.mediaType,
-            ...cmd.actor,
-          },
-          REGISTRY_EVENT_SOURCE,
-        ),
-      );
+      const accessories = await this.manifests.accessoriesDeeply(em, repo.id, manifest.digest);
+      for (const gone of [...accessories.reverse(), manifest]) {
+        await this.manifests.delete(em, gone.id);
+        await this.outbox.append(
+          em,
+          createEvent(
+            'artifact.deleted',
+            {
+              project: projectOf(cmd.repository),
+              repository: cmd.repository,
+              digest: gone.digest,
+              mediaType: gone.mediaType,
+              ...cmd.actor,
+            },
+            REGISTRY_EVENT_SOURCE,
+          ),
+        );
+      }
     });
   }
 }
