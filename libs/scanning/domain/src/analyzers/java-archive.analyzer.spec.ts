@@ -9,68 +9,9 @@ import {
   parseJavaManifest,
   parseJavaProperties,
 } from './java-archive.analyzer';
+import { buildZip, type ZipEntrySpec } from '../testing/zip-builder';
 
-interface ZipEntrySpec {
-  name: string;
-  data?: Buffer | string;
-  /** Stored instead of deflated (Spring Boot stores its nested jars). */
-  store?: boolean;
-  /** Already deflated bytes, with the size they inflate to. */
-  deflated?: { bytes: Buffer; size: number };
-  /** The uncompressed size the headers state, when it should lie. */
-  claimedSize?: number;
-}
-
-/** A minimal zip writer: local headers, central directory, end record; UTF-8 names. */
-function zip(entries: ZipEntrySpec[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const name = Buffer.from(e.name, 'utf8');
-    const data =
-      typeof e.data === 'string' ? Buffer.from(e.data, 'utf8') : (e.data ?? Buffer.alloc(0));
-    const method = e.store ? 0 : 8;
-    const body = e.deflated?.bytes ?? (e.store ? data : zlib.deflateRawSync(data));
-    const size = e.claimedSize ?? e.deflated?.size ?? data.length;
-    const crc = e.deflated ? 0 : zlib.crc32(data);
-
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(0x21, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    locals.push(local, name, body);
-
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt16LE(0x21, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
-    offset += 30 + name.length + body.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-}
+const zip = buildZip;
 
 function pomProperties(group: string, artifact: string, version: string): ZipEntrySpec {
   return {

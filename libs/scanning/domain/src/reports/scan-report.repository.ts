@@ -214,20 +214,7 @@ export class ScanReportRepository {
       status: In(ACTIVE),
       ...(mimeType === undefined ? {} : { mimeType }),
     });
-    if (active.length === 0) return [];
-    await em
-      .createQueryBuilder()
-      .update(ScanReportEntity)
-      .set({
-        status: 'Stopped',
-        claim: null,
-        leaseUntil: 0,
-        endTime: new Date().toISOString(),
-        log: 'stopped on request',
-      })
-      .where({ reportId: In(active.map((r) => r.reportId)), status: In(ACTIVE) })
-      .execute();
-    return active;
+    return markStopped(em, active, 'stopped on request');
   }
 
   /** The reports of these artifacts by one registration, all MIME types. */
@@ -260,19 +247,22 @@ export class ScanReportRepository {
     const active = await em
       .getRepository(ScanReportEntity)
       .findBy({ scanAllId, status: In(ACTIVE) });
-    if (active.length === 0) return [];
-    await em
-      .createQueryBuilder()
-      .update(ScanReportEntity)
-      .set({
-        status: 'Stopped',
-        claim: null,
-        leaseUntil: 0,
-        endTime: new Date().toISOString(),
-        log: 'scan all stopped',
-      })
-      .where({ reportId: In(active.map((r) => r.reportId)), status: In(ACTIVE) })
-      .execute();
-    return active;
+    return markStopped(em, active, 'scan all stopped');
   }
+}
+
+/** Ends these pending or running reports as `Stopped` (those still active), with `log`. */
+async function markStopped(
+  em: EntityManager,
+  active: ScanReportEntity[],
+  log: string,
+): Promise<ScanReportEntity[]> {
+  if (active.length === 0) return [];
+  await em
+    .createQueryBuilder()
+    .update(ScanReportEntity)
+    .set({ status: 'Stopped', claim: null, leaseUntil: 0, endTime: new Date().toISOString(), log })
+    .where({ reportId: In(active.map((r) => r.reportId)), status: In(ACTIVE) })
+    .execute();
+  return active;
 }

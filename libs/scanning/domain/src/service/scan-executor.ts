@@ -261,47 +261,28 @@ export class ScanExecutor {
     database: OsvDatabase | undefined,
     signal: AbortSignal,
   ): Promise<Omit<ScannedPart, 'mediaType'>> {
-    // Open blob streams are destroyed on a stop or the timeout, which ends the layer walk.
-    const open = new Set<Readable>();
-    const blobs: BlobSource = {
-      open: async (blobDigest) => {
-        signal.throwIfAborted();
-        const stream = await this.content.open(blobDigest);
-        open.add(stream);
-        stream.once('close', () => open.delete(stream));
-        return stream;
-      },
-    };
-    const onAbort = (): void => {
-      for (const stream of open) stream.destroy(asError(signal.reason));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      const inventory = await this.inventoryOnce(digest, manifest, blobs, signal);
-      signal.throwIfAborted();
-      const matched = database ? this.engine.match(database, inventory.packages) : undefined;
-      const items = (matched?.findings ?? []).map((f) => toHarborItem(f, digest));
-      const os = inventory.os
-        ? `${inventory.os.id} ${inventory.os.versionId ?? ''}`.trim()
-        : 'unknown';
-      const log = [
-        `${digest}: os ${os}, ${inventory.layers} layers, ${inventory.packages.length} packages, ${items.length} vulnerabilities`,
-        ...(matched && matched.unsupportedEcosystems.length > 0
-          ? [
-              `${digest}: ${matched.unsupportedEcosystems.length} packages of ecosystems without advisories matching`,
-            ]
-          : []),
-        ...(matched && matched.unreadableVersions.length > 0
-          ? [
-              `${digest}: ${matched.unreadableVersions.length} packages with versions that cannot be compared`,
-            ]
-          : []),
-        ...inventory.notes.map((n) => `${digest}: ${n}`),
-      ];
-      return { digest, items, log };
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
+    const inventory = await this.inventoryOf(digest, manifest, signal);
+    signal.throwIfAborted();
+    const matched = database ? this.engine.match(database, inventory.packages) : undefined;
+    const items = (matched?.findings ?? []).map((f) => toHarborItem(f, digest));
+    const os = inventory.os
+      ? `${inventory.os.id} ${inventory.os.versionId ?? ''}`.trim()
+      : 'unknown';
+    const log = [
+      `${digest}: os ${os}, ${inventory.layers} layers, ${inventory.packages.length} packages, ${items.length} vulnerabilities`,
+      ...(matched && matched.unsupportedEcosystems.length > 0
+        ? [
+            `${digest}: ${matched.unsupportedEcosystems.length} packages of ecosystems without advisories matching`,
+          ]
+        : []),
+      ...(matched && matched.unreadableVersions.length > 0
+        ? [
+            `${digest}: ${matched.unreadableVersions.length} packages with versions that cannot be compared`,
+          ]
+        : []),
+      ...inventory.notes.map((n) => `${digest}: ${n}`),
+    ];
+    return { digest, items, log };
   }
 
   /**
@@ -389,7 +370,10 @@ export class ScanExecutor {
     };
   }
 
-  /** One image's inventory, its blob streams cut on a stop or the timeout. */
+  /**
+   * One image's inventory; its open blob streams are destroyed on a stop or the timeout, which
+   * ends the layer walk.
+   */
   private async inventoryOf(
     digest: string,
     manifest: unknown,

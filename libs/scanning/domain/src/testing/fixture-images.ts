@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
 import {
   type LayerCompression,
   type LayerEntry,
@@ -10,6 +9,7 @@ import {
   writeOciImage,
   zstdAvailable,
 } from './oci-layout';
+import { buildZip } from './zip-builder';
 
 // Images whose package databases are this machine's own (dpkg status, Python dist-info, the
 // repository's node_modules, pinned Go tools), so inventories are compared on real data. Only
@@ -582,54 +582,7 @@ export function goBinaryEntries(workDir: string): LayerEntry[][] {
 
 /** A zip archive of `files` (deflated, CRC-32), as Java tools write jars and wars. */
 export function zipArchive(files: Array<{ name: string; data: Buffer | string }>): Buffer {
-  const parts: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  // 2024-01-01 00:00 in MS-DOS date/time fields.
-  const dosTime = 0;
-  const dosDate = ((2024 - 1980) << 9) | (1 << 5) | 1;
-  for (const f of files) {
-    const data = typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data;
-    const deflated = zlib.deflateRawSync(data);
-    const name = Buffer.from(f.name, 'utf8');
-    const crc = zlib.crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt16LE(dosTime, 10);
-    local.writeUInt16LE(dosDate, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(deflated.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    const dir = Buffer.alloc(46);
-    dir.writeUInt32LE(0x02014b50, 0);
-    dir.writeUInt16LE(20, 4);
-    dir.writeUInt16LE(20, 6);
-    dir.writeUInt16LE(0x0800, 8);
-    dir.writeUInt16LE(8, 10);
-    dir.writeUInt16LE(dosTime, 12);
-    dir.writeUInt16LE(dosDate, 14);
-    dir.writeUInt32LE(crc, 16);
-    dir.writeUInt32LE(deflated.length, 20);
-    dir.writeUInt32LE(data.length, 24);
-    dir.writeUInt16LE(name.length, 28);
-    dir.writeUInt32LE(offset, 42);
-    central.push(dir, name);
-    parts.push(local, name, deflated);
-    offset += local.length + name.length + deflated.length;
-  }
-  const cd = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, cd, end]);
+  return buildZip(files);
 }
 
 /** A Maven artifact as its jar describes it. */
