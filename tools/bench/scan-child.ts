@@ -5,12 +5,7 @@
 //   node -r @swc-node/register tools/bench/scan-child.ts <oci-layout-dir> [--osv=<dir>]
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { goBinaryExtractor } from '../../libs/scanning/domain/src/analyzers/go-binary.analyzer';
-import { javaArchiveExtractor } from '../../libs/scanning/domain/src/analyzers/java-archive.analyzer';
-import { npmExtractor } from '../../libs/scanning/domain/src/analyzers/npm-package.analyzer';
-import { pythonExtractor } from '../../libs/scanning/domain/src/analyzers/python-package.analyzer';
-import { rpmDatabaseExtractor } from '../../libs/scanning/domain/src/analyzers/rpm-database.analyzer';
-import { BUILTIN_EXTRACTORS } from '../../libs/scanning/domain/src/layers/builtin-extractors';
+import { SCAN_EXTRACTORS } from '../../libs/scanning/domain/src/layers/scan-extractors';
 import { inventoryOfImage } from '../../libs/scanning/domain/src/layers/image-inventory';
 import { loadOsvDatabase } from '../../libs/scanning/domain/src/osv/osv-loader';
 import { matchPackages } from '../../libs/scanning/domain/src/osv/vulnerability-matcher';
@@ -38,14 +33,7 @@ async function main(): Promise<void> {
   const osv = rest.find((a) => a.startsWith('--osv='))?.slice('--osv='.length);
   const t0 = performance.now();
   const image = await readOciImage(layout);
-  const inventory = await inventoryOfImage(image.manifest, ociLayoutBlobs(layout), [
-    ...BUILTIN_EXTRACTORS,
-    npmExtractor,
-    pythonExtractor,
-    goBinaryExtractor,
-    javaArchiveExtractor,
-    rpmDatabaseExtractor,
-  ]);
+  const inventory = await inventoryOfImage(image.manifest, ociLayoutBlobs(layout), SCAN_EXTRACTORS);
   const t1 = performance.now();
   let findings: number | null = null;
   if (osv) {

@@ -4,13 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goBinaryExtractor } from './analyzers/go-binary.analyzer';
-import { javaArchiveExtractor } from './analyzers/java-archive.analyzer';
-import { npmExtractor } from './analyzers/npm-package.analyzer';
-import { pythonExtractor } from './analyzers/python-package.analyzer';
-import { rpmDatabaseExtractor } from './analyzers/rpm-database.analyzer';
-import { BUILTIN_EXTRACTORS } from './layers/builtin-extractors';
-import type { FileExtractor } from './layers/file-extractor';
+import { SCAN_EXTRACTORS } from './layers/scan-extractors';
 import { type ImageInventory, inventoryOfImage } from './layers/image-inventory';
 import {
   berthInventoryKeys,
@@ -33,14 +27,6 @@ import { ociLayoutBlobs } from './testing/oci-layout';
 // for each image, Berth must find at least 99% of the (name, version) pairs syft finds.
 
 const run = promisify(execFile);
-const EXTRACTORS: FileExtractor[] = [
-  ...BUILTIN_EXTRACTORS,
-  npmExtractor,
-  pythonExtractor,
-  goBinaryExtractor,
-  javaArchiveExtractor,
-  rpmDatabaseExtractor,
-];
 
 interface ImageRun {
   image: FixtureImage;
@@ -68,7 +54,7 @@ function scanned(name: FixtureImageName): Promise<ImageRun> {
       const berth = await inventoryOfImage(
         image.layout.manifest,
         ociLayoutBlobs(image.layout.dir),
-        EXTRACTORS,
+        SCAN_EXTRACTORS,
       );
       const comparison = compareInventories(
         berthInventoryKeys(berth.packages),

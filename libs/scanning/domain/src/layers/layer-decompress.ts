@@ -37,7 +37,7 @@ export const MAX_ZSTD_WINDOW = 128 * 1024 * 1024;
 const ZSTD_MAX_BLOCK = 128 * 1024;
 /** Blocks handed to the zstd decoder at once, so one call yields at most 4 MiB. */
 const ZSTD_BLOCKS_PER_PUSH = 32;
-const GZIP_CHUNK = 64 * 1024;
+const GZIP_CHUNK = 256 * 1024;
 const EMPTY: Buffer = Buffer.alloc(0);
 
 function isZstdStart(b: Buffer): boolean {
