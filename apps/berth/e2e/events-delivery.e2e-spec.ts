@@ -2,7 +2,6 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client as PgClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   OCI_CONFIG,
@@ -10,19 +9,21 @@ import {
   OCI_MANIFEST,
   PrivateNats,
   RegistryHttp,
+  createTestDatabase,
   ensureDependencies,
   freePort,
   freePortRange,
+  killHard,
   sha256,
-  spawnProcess,
+  startBerthApp,
   startHttpReceiver,
   startSyslogListener,
+  stopGracefully,
   waitFor,
-  waitForExit,
-  workspaceRoot,
   type ReceivedRequest,
   type SpawnedProcess,
   type SyslogListener,
+  type TestDatabase,
 } from '@berth/platform/testing';
 
 const PUSHES = 1000;
@@ -77,8 +78,7 @@ describe('events out of the platform survive NATS outages and a killed notifier'
   let basePort: number;
   let nats: PrivateNats;
   let dir: string;
-  let database: string;
-  let adminUrl: string;
+  let database: TestDatabase | undefined;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let siem: SyslogListener;
   const processes = new Map<App, SpawnedProcess>();
@@ -88,16 +88,13 @@ describe('events out of the platform survive NATS outages and a killed notifier'
   function envFor(app: App): Record<string, string | undefined> {
     const i = APPS.indexOf(app);
     return {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      BERTH_HTTP_HOST: '127.0.0.1',
       BERTH_HTTP_PORT: String(basePort + i),
       BERTH_EXTERNAL_URL: `http://127.0.0.1:${basePort}`,
       BERTH_AUTH_URL: `http://127.0.0.1:${basePort + 1}`,
       BERTH_DATA_DIR: path.join(dir, app),
       BERTH_ADMIN_PASSWORD: password,
       BERTH_LOG_LEVEL: 'warn',
-      DATABASE_URL: adminUrl.replace(/\/[^/]+$/, `/${database}`),
+      DATABASE_URL: database!.url,
       NATS_URL: nats.url,
       BERTH_WEBHOOK_ALLOW_PRIVATE: 'true',
       BERTH_WEBHOOK_TIMEOUT_SECONDS: '3',
@@ -106,31 +103,20 @@ describe('events out of the platform survive NATS outages and a killed notifier'
   }
 
   async function start(app: App): Promise<void> {
-    const p = spawnProcess('node', ['-r', '@swc-node/register', `apps/${app}/src/main.ts`], {
-      cwd: workspaceRoot,
-      env: envFor(app),
-    });
-    processes.set(app, p);
-    const ready = `http://127.0.0.1:${basePort + APPS.indexOf(app)}/health/live`;
-    await waitFor(
-      async () => {
-        if (p.child.exitCode !== null)
-          throw new Error(`${app} exited:\n${p.output().slice(-3000)}`);
-        return (await fetch(ready).catch(() => undefined))?.status === 200;
-      },
-      90_000,
-      200,
+    processes.set(
+      app,
+      await startBerthApp({
+        app,
+        port: basePort + APPS.indexOf(app),
+        env: envFor(app),
+        health: 'live',
+      }),
     );
   }
 
   beforeAll(async () => {
     const deps = ensureDependencies(['postgres', 'nats']);
-    adminUrl = deps.DATABASE_URL;
-    database = `berth_events_${crypto.randomBytes(4).toString('hex')}`;
-    const pg = new PgClient({ connectionString: adminUrl });
-    await pg.connect();
-    await pg.query(`CREATE DATABASE ${database}`);
-    await pg.end();
+    database = await createTestDatabase(deps.DATABASE_URL, 'berth_events');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-events-'));
     nats = new PrivateNats(await freePort(), path.join(dir, 'nats'), path.join(dir, 'nats.log'));
     await nats.start();
@@ -143,19 +129,11 @@ describe('events out of the platform survive NATS outages and a killed notifier'
   });
 
   afterAll(async () => {
-    for (const p of processes.values()) {
-      p.signal('SIGTERM');
-      await waitForExit(p, 15_000).catch(() => undefined);
-    }
+    for (const p of processes.values()) await stopGracefully(p);
     await receiver?.close();
     await siem?.close();
     await nats?.stop();
-    if (adminUrl) {
-      const pg = new PgClient({ connectionString: adminUrl });
-      await pg.connect();
-      await pg.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await pg.end();
-    }
+    await database?.drop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -219,14 +197,7 @@ describe('events out of the platform survive NATS outages and a killed notifier'
     let next = 0;
     const milestones: Array<[number, () => Promise<void>]> = [
       [250, () => nats.stop()],
-      [
-        400,
-        async () => {
-          const notifier = processes.get('notifier')!;
-          notifier.signal('SIGKILL');
-          await notifier.exited;
-        },
-      ],
+      [400, () => killHard(processes.get('notifier')!)],
       [550, () => nats.start()],
       [700, () => start('notifier')],
     ];
@@ -330,13 +301,10 @@ describe('all-in-one killed mid-run loses no audit record or webhook', () => {
   const basic = `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
 
   async function start(): Promise<void> {
-    berth = spawnProcess('node', ['-r', '@swc-node/register', 'apps/berth/src/main.ts'], {
-      cwd: workspaceRoot,
+    berth = await startBerthApp({
+      app: 'berth',
+      port,
       env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        BERTH_HTTP_HOST: '127.0.0.1',
-        BERTH_HTTP_PORT: String(port),
         BERTH_EXTERNAL_URL: base(),
         BERTH_DATA_DIR: dir,
         BERTH_ADMIN_PASSWORD: password,
@@ -344,15 +312,6 @@ describe('all-in-one killed mid-run loses no audit record or webhook', () => {
         BERTH_WEBHOOK_ALLOW_PRIVATE: 'true',
       },
     });
-    const p = berth;
-    await waitFor(
-      async () => {
-        if (p.child.exitCode !== null) throw new Error(`berth exited:\n${p.output().slice(-3000)}`);
-        return (await fetch(`${base()}/health/ready`).catch(() => undefined))?.status === 200;
-      },
-      90_000,
-      200,
-    );
   }
 
   beforeAll(async () => {
@@ -363,8 +322,7 @@ describe('all-in-one killed mid-run loses no audit record or webhook', () => {
   });
 
   afterAll(async () => {
-    berth?.signal('SIGTERM');
-    if (berth) await waitForExit(berth, 15_000).catch(() => undefined);
+    if (berth) await stopGracefully(berth);
     await receiver?.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -438,8 +396,7 @@ describe('all-in-one killed mid-run loses no audit record or webhook', () => {
         for (let i = next++; i < 200 && !killed; i = next++) {
           if (i === 150) {
             killed = true;
-            berth!.signal('SIGKILL');
-            await berth!.exited;
+            await killHard(berth!);
             break;
           }
           await push(`before-${i}`);

@@ -40,6 +40,11 @@ describe('loadConfig', () => {
     });
   });
 
+  it("holds a running scan's lease 60 s unless BERTH_SCANNER_LEASE_SECONDS says otherwise", () => {
+    expect(loadConfig({}).scanner?.leaseMs).toBe(60_000);
+    expect(loadConfig({ BERTH_SCANNER_LEASE_SECONDS: '5' }).scanner?.leaseMs).toBe(5000);
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', BERTH_HTTP_PORT: '' }).http.port).toBe(8080);
   });
@@ -52,6 +57,8 @@ describe('loadConfig', () => {
     [{ BERTH_EXTERNAL_URL: 'ftp://registry' }, 'BERTH_EXTERNAL_URL'],
     [{ BERTH_ADMIN_PASSWORD: 'short' }, 'BERTH_ADMIN_PASSWORD'],
     [{ S3_ENDPOINT: 'http://127.0.0.1:9000' }, 'S3_ACCESS_KEY'],
+    [{ BERTH_SCANNER_LEASE_SECONDS: '4' }, 'BERTH_SCANNER_LEASE_SECONDS'],
+    [{ BERTH_SCANNER_LEASE_SECONDS: '3601' }, 'BERTH_SCANNER_LEASE_SECONDS'],
   ])('names the bad setting %j', (env, setting) => {
     const e = errorOf(env);
     expect(e.setting).toBe(setting);

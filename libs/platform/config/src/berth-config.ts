@@ -52,6 +52,8 @@ export interface ScannerSettings {
   /** Scans running at once in one process. */
   concurrency: number;
   timeoutMs: number;
+  /** How long a running scan stays claimed without renewal: a dead scanner's scans are retaken after it. */
+  leaseMs: number;
   /** Serves the Pluggable Scanner adapter API (`/api/v1`) to callers presenting it; absent, the API is off. */
   adapterToken?: string;
 }
@@ -158,6 +160,7 @@ function toBerthConfig(c: RawConfig): BerthConfig {
       databaseRefreshMs: c.BERTH_SCANNER_DB_REFRESH_SECONDS * 1000,
       concurrency: c.BERTH_SCANNER_CONCURRENCY,
       timeoutMs: c.BERTH_SCANNER_TIMEOUT_SECONDS * 1000,
+      leaseMs: c.BERTH_SCANNER_LEASE_SECONDS * 1000,
       adapterToken: c.BERTH_SCANNER_ADAPTER_TOKEN,
     },
   };

@@ -48,6 +48,7 @@ export const configSchema = z
     BERTH_SCANNER_DB_REFRESH_SECONDS: z.coerce.number().int().min(10).max(604_800).default(3600),
     BERTH_SCANNER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     BERTH_SCANNER_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(86_400).default(600),
+    BERTH_SCANNER_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
     BERTH_SCANNER_ADAPTER_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   })
   .superRefine((c, ctx) => {

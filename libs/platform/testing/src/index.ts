@@ -9,3 +9,4 @@ export * from './conformance';
 export * from './syslog-listener';
 export * from './private-nats';
 export * from './http-receiver';
+export * from './berth-apps';

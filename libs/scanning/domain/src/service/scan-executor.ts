@@ -39,7 +39,7 @@ import { VulnerabilityDatabaseHolder } from './vulnerability-database.holder';
 export const DEFAULT_SCAN_CONCURRENCY = 2;
 export const DEFAULT_SCAN_TIMEOUT_MS = 600_000;
 /** A running scan's lease; renewed at a third of it, so a dead scanner's scans return within it. */
-const LEASE_MS = 60_000;
+export const DEFAULT_SCAN_LEASE_MS = 60_000;
 const POLL_MS = 2000;
 const MAX_LOG = 8000;
 
@@ -96,6 +96,10 @@ export class ScanExecutor {
     return this.config.scanner?.timeoutMs ?? DEFAULT_SCAN_TIMEOUT_MS;
   }
 
+  private get leaseMs(): number {
+    return this.config.scanner?.leaseMs ?? DEFAULT_SCAN_LEASE_MS;
+  }
+
   start(): void {
     if (this.active) return;
     this.active = true;
@@ -150,7 +154,7 @@ export class ScanExecutor {
   private async claimAndStart(): Promise<number> {
     const room = this.concurrency - this.running.size;
     if (room <= 0) return 0;
-    const rows = await this.reports.claimDue(room, LEASE_MS);
+    const rows = await this.reports.claimDue(room, this.leaseMs);
     for (const row of rows) {
       const job: Promise<void> = this.execute(row).finally(() => {
         this.running.delete(job);
@@ -169,8 +173,9 @@ export class ScanExecutor {
       this.timeoutMs,
     );
     let lost = false;
+    const leaseMs = this.leaseMs;
     const renewal = setInterval(() => {
-      this.reports.renew(row.reportId, row.claim!, LEASE_MS).then(
+      this.reports.renew(row.reportId, row.claim!, leaseMs).then(
         (held) => {
           if (held) return;
           lost = true;
@@ -178,7 +183,7 @@ export class ScanExecutor {
         },
         (e: unknown) => this.logger.warn(`scan ${row.reportId} lease not renewed: ${describe(e)}`),
       );
-    }, LEASE_MS / 3);
+    }, leaseMs / 3);
     const startedAt = row.startTime ?? new Date().toISOString();
     try {
       if (row.mimeType === SBOM_REPORT_MIME) {
