@@ -28,6 +28,31 @@ export function registryBlobKey(digest: string): string {
   return `blobs/${parsed.algorithm}/${parsed.encoded.slice(0, 2)}/${parsed.encoded}`;
 }
 
+/** The `manifest` columns a StoredManifest is made of, as selected from alias `m`. */
+const MANIFEST_COLUMNS = [
+  'm.digest AS digest',
+  'm.media_type AS media_type',
+  'm.artifact_type AS artifact_type',
+  'm.subject_digest AS subject_digest',
+  'm.content AS content',
+];
+
+interface ManifestRow {
+  digest: string;
+  media_type: string;
+  artifact_type: string | null;
+  subject_digest: string | null;
+  content: string;
+}
+
+const storedManifestOf = (row: ManifestRow): StoredManifest => ({
+  digest: row.digest,
+  mediaType: row.media_type,
+  artifactType: row.artifact_type,
+  subjectDigest: row.subject_digest,
+  content: row.content,
+});
+
 /** Manifests from the registry's `manifest` table and blobs through the BlobStore. */
 @Injectable()
 export class RegistryContent implements BlobSource {
@@ -40,74 +65,28 @@ export class RegistryContent implements BlobSource {
   async manifest(repository: string, digest: string): Promise<StoredManifest | null> {
     const row = (await this.dataSource
       .createQueryBuilder()
-      .select([
-        'm.digest AS digest',
-        'm.media_type AS media_type',
-        'm.artifact_type AS artifact_type',
-        'm.subject_digest AS subject_digest',
-        'm.content AS content',
-      ])
+      .select(MANIFEST_COLUMNS)
       .from('manifest', 'm')
       .innerJoin('repository', 'r', 'r.repository_id = m.repository_id')
       .where('r.name = :repository AND m.digest = :digest', { repository, digest })
-      .getRawOne()) as
-      | {
-          digest: string;
-          media_type: string;
-          artifact_type: string | null;
-          subject_digest: string | null;
-          content: string;
-        }
-      | undefined;
-    if (!row) return null;
-    return {
-      digest: row.digest,
-      mediaType: row.media_type,
-      artifactType: row.artifact_type,
-      subjectDigest: row.subject_digest,
-      content: row.content,
-    };
+      .getRawOne()) as ManifestRow | undefined;
+    return row ? storedManifestOf(row) : null;
   }
 
   /** Every image and index in the registry, once per digest, with one repository holding it. */
   async allScannable(): Promise<Array<{ repository: string; manifest: StoredManifest }>> {
     const rows = (await this.dataSource
       .createQueryBuilder()
-      .select([
-        'r.name AS repository',
-        'm.digest AS digest',
-        'm.media_type AS media_type',
-        'm.artifact_type AS artifact_type',
-        'm.subject_digest AS subject_digest',
-        'm.content AS content',
-      ])
+      .select(['r.name AS repository', ...MANIFEST_COLUMNS])
       .from('manifest', 'm')
       .innerJoin('repository', 'r', 'r.repository_id = m.repository_id')
       .orderBy('m.manifest_id', 'ASC')
-      .getRawMany()) as Array<{
-      repository: string;
-      digest: string;
-      media_type: string;
-      artifact_type: string | null;
-      subject_digest: string | null;
-      content: string;
-    }>;
+      .getRawMany()) as Array<ManifestRow & { repository: string }>;
     const seen = new Set<string>();
     return rows.flatMap((r) => {
       if (seen.has(r.digest)) return [];
       seen.add(r.digest);
-      return [
-        {
-          repository: r.repository,
-          manifest: {
-            digest: r.digest,
-            mediaType: r.media_type,
-            artifactType: r.artifact_type,
-            subjectDigest: r.subject_digest,
-            content: r.content,
-          },
-        },
-      ];
+      return [{ repository: r.repository, manifest: storedManifestOf(r) }];
     });
   }
 
