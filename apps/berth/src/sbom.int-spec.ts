@@ -1,15 +1,12 @@
-import * as crypto from 'node:crypto';
-import { gzipSync } from 'node:zlib';
 import type { ValidateFunction } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  OCI_CONFIG,
-  OCI_LAYER_GZIP,
   OCI_MANIFEST,
   RegistryHttp,
-  sha256,
+  gzipLayerOf,
+  harborApi,
+  pushImage as pushOciImage,
   startBerth,
-  tarOneFile,
   waitFor,
   type RegistryInstance,
 } from '@berth/platform/testing';
@@ -24,15 +21,6 @@ const REPORT_MIME = 'application/vnd.security.vulnerability.report; version=1.1'
 const HARBOR_SBOM = 'application/vnd.goharbor.harbor.sbom.v1';
 const CYCLONEDX = 'application/vnd.cyclonedx+json';
 const SBOM_BODY = { scan_type: { scan_type: 'sbom' } };
-
-/** A gzip layer holding these files (a tar of one-file archives, end markers but the last cut). */
-function layerOf(files: Record<string, string>): Buffer {
-  const parts = Object.entries(files).map(([name, text], i, all) => {
-    const tar = tarOneFile(name, Buffer.from(text));
-    return i === all.length - 1 ? tar : tar.subarray(0, tar.length - 1024);
-  });
-  return gzipSync(Buffer.concat(parts));
-}
 
 /** Debian 12 with libexpat1, lodash 4.17.15 from npm and requests 2.31.0 from PyPI. */
 const IMAGE_FILES = {
@@ -87,61 +75,10 @@ describe('SBOM generation (all-in-one)', () => {
     `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
   const ADMIN = basic('admin', password);
   const DEV = basic('sbom-dev', devPassword);
-
-  async function api(
-    method: string,
-    p: string,
-    opts: { auth?: string; body?: unknown } = {},
-  ): Promise<Response> {
-    return fetch(`${berth.apiUrl}/api/v2.0${p}`, {
-      method,
-      headers: {
-        ...(opts.auth ? { authorization: opts.auth } : {}),
-        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    });
-  }
-
-  async function putBlob(repo: string, blob: Buffer): Promise<void> {
-    const res = await registry.fetch(
-      `/v2/${repo}/blobs/uploads/?digest=${sha256(blob)}`,
-      `repository:${repo}:pull,push`,
-      { method: 'POST', body: blob },
-    );
-    expect(res.status).toBe(201);
-  }
-
-  async function pushImage(repo: string, tag: string): Promise<string> {
-    const layer = layerOf(IMAGE_FILES);
-    const config = Buffer.from(
-      JSON.stringify({
-        architecture: 'amd64',
-        os: 'linux',
-        rootfs: { type: 'layers' },
-        n: crypto.randomUUID(),
-      }),
-    );
-    await putBlob(repo, config);
-    await putBlob(repo, layer);
-    const manifest = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      config: { mediaType: OCI_CONFIG, digest: sha256(config), size: config.length },
-      layers: [{ mediaType: OCI_LAYER_GZIP, digest: sha256(layer), size: layer.length }],
-    });
-    const res = await registry.fetch(
-      `/v2/${repo}/manifests/${tag}`,
-      `repository:${repo}:pull,push`,
-      {
-        method: 'PUT',
-        headers: { 'content-type': OCI_MANIFEST },
-        body: manifest,
-      },
-    );
-    expect(res.status, await res.text()).toBe(201);
-    return sha256(manifest);
-  }
+  const api = harborApi(() => berth.apiUrl ?? berth.url);
+  /** A fresh image of IMAGE_FILES; returns its digest. */
+  const pushImage = async (repo: string, tag: string): Promise<string> =>
+    (await pushOciImage(registry, repo, tag, [{ data: gzipLayerOf(IMAGE_FILES) }])).digest;
 
   async function artifact(project: string, repo: string, ref: string): Promise<ArtifactBody> {
     const res = await api(

@@ -2,16 +2,14 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  OCI_CONFIG,
-  OCI_LAYER_GZIP,
   OCI_MANIFEST,
   RegistryHttp,
-  sha256,
+  gzipLayerOf,
+  harborApi,
+  pushImage as pushOciImage,
   startBerth,
-  tarOneFile,
   waitFor,
   type RegistryInstance,
 } from '@berth/platform/testing';
@@ -20,15 +18,6 @@ const REPORT_MIME = 'application/vnd.security.vulnerability.report; version=1.1'
 const HARBOR_MIME = 'application/vnd.scanner.adapter.vuln.report.harbor+json; version=1.0';
 const SCAN_REQUEST_MIME = 'application/vnd.scanner.adapter.scan.request+json; version=1.1';
 const ERROR_MIME = 'application/vnd.scanner.adapter.error+json; version=1.0';
-
-/** A gzip layer holding these files (a tar of one-file archives, end markers but the last cut). */
-function layerOf(files: Record<string, string>): Buffer {
-  const parts = Object.entries(files).map(([name, text], i, all) => {
-    const tar = tarOneFile(name, Buffer.from(text));
-    return i === all.length - 1 ? tar : tar.subarray(0, tar.length - 1024);
-  });
-  return gzipSync(Buffer.concat(parts));
-}
 
 const OS_RELEASE = 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n';
 const DPKG_STATUS = [
@@ -75,21 +64,12 @@ describe('scanner adapter API (two all-in-one Berths)', () => {
   const ADMIN = basic('admin', password);
   const TOKEN = crypto.randomBytes(24).toString('base64url');
 
-  async function api(
+  const api = (
     berth: RegistryInstance,
     method: string,
     p: string,
     opts: { auth?: string; body?: unknown } = {},
-  ): Promise<Response> {
-    return fetch(`${berth.apiUrl}/api/v2.0${p}`, {
-      method,
-      headers: {
-        ...(opts.auth ? { authorization: opts.auth } : {}),
-        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    });
-  }
+  ): Promise<Response> => harborApi(() => berth.apiUrl ?? berth.url)(method, p, opts);
 
   async function adapter(
     p: string,
@@ -107,39 +87,12 @@ describe('scanner adapter API (two all-in-one Berths)', () => {
     });
   }
 
-  async function pushImage(berth: RegistryInstance, repo: string, tag: string): Promise<string> {
-    const registry = new RegistryHttp(berth);
-    const scope = `repository:${repo}:pull,push`;
-    const config = Buffer.from(
-      JSON.stringify({
-        architecture: 'amd64',
-        os: 'linux',
-        rootfs: { type: 'layers' },
-        n: crypto.randomUUID(),
-      }),
-    );
-    const layer = layerOf({ 'etc/os-release': OS_RELEASE, 'var/lib/dpkg/status': DPKG_STATUS });
-    for (const blob of [config, layer]) {
-      const res = await registry.fetch(`/v2/${repo}/blobs/uploads/?digest=${sha256(blob)}`, scope, {
-        method: 'POST',
-        body: blob,
-      });
-      expect(res.status).toBe(201);
-    }
-    const manifest = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      config: { mediaType: OCI_CONFIG, digest: sha256(config), size: config.length },
-      layers: [{ mediaType: OCI_LAYER_GZIP, digest: sha256(layer), size: layer.length }],
-    });
-    const res = await registry.fetch(`/v2/${repo}/manifests/${tag}`, scope, {
-      method: 'PUT',
-      headers: { 'content-type': OCI_MANIFEST },
-      body: manifest,
-    });
-    expect(res.status, await res.text()).toBe(201);
-    return sha256(manifest);
-  }
+  const pushImage = async (berth: RegistryInstance, repo: string, tag: string): Promise<string> =>
+    (
+      await pushOciImage(new RegistryHttp(berth), repo, tag, [
+        { data: gzipLayerOf({ 'etc/os-release': OS_RELEASE, 'var/lib/dpkg/status': DPKG_STATUS }) },
+      ])
+    ).digest;
 
   beforeAll(async () => {
     osvDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-osv-adapter-'));

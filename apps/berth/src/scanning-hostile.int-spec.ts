@@ -1,17 +1,17 @@
-import * as crypto from 'node:crypto';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
 import { constants, crc32, createGzip, deflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  OCI_CONFIG,
   OCI_INDEX,
-  OCI_LAYER_GZIP,
   OCI_MANIFEST,
   RegistryHttp,
-  sha256,
+  harborApi,
+  pushImage as pushOciImage,
+  pushManifest,
   startBerth,
   waitFor,
+  type ImageLayer,
   type RegistryInstance,
 } from '@berth/platform/testing';
 
@@ -23,7 +23,7 @@ const GiB = 1024 * MiB;
 const BOMB_BYTES = 16 * GiB;
 /**
  * How far the scanner's peak RSS may rise above its RSS before the hostile pushes. Two scans
- * run at once, each holding a few decompressed chunks (64 KiB of gzip, 4 MiB of zstd); the
+ * run at once, each holding a few decompressed chunks (256 KiB of gzip, 4 MiB of zstd); the
  * rest is the 17 MiB bomb upload, a 2 MiB index parsed as JSON and garbage not yet collected.
  * A walker that kept a twentieth of the 8 GiB one bomb expands to would pass it.
  */
@@ -239,11 +239,6 @@ interface Overview {
   scan_status: string;
 }
 
-interface Layer {
-  data: Buffer;
-  mediaType?: string;
-}
-
 /** An image Berth is expected to refuse to scan, and the reason its scan log must give. */
 interface HostileImage {
   repo: string;
@@ -266,67 +261,14 @@ describe('scanning hostile images (all-in-one)', () => {
   const password = 'Hostile-scan-1';
   const ADMIN = `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
 
-  async function api(method: string, p: string, body?: unknown): Promise<Response> {
-    return fetch(`${berth.apiUrl}/api/v2.0${p}`, {
-      method,
-      headers: {
-        authorization: ADMIN,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  }
+  const call = harborApi(() => berth.apiUrl ?? berth.url, { auth: ADMIN });
+  const api = (method: string, p: string, body?: unknown): Promise<Response> =>
+    call(method, p, { body });
 
-  async function putBlob(repo: string, blob: Buffer): Promise<string> {
-    const digest = sha256(blob);
-    const res = await registry.fetch(
-      `/v2/${repo}/blobs/uploads/?digest=${digest}`,
-      `repository:${repo}:pull,push`,
-      { method: 'POST', body: blob },
-    );
-    expect(res.status, await res.text()).toBe(201);
-    return digest;
-  }
-
-  async function putManifest(repo: string, ref: string, mediaType: string, body: string) {
-    const res = await registry.fetch(
-      `/v2/${repo}/manifests/${ref}`,
-      `repository:${repo}:pull,push`,
-      { method: 'PUT', headers: { 'content-type': mediaType }, body },
-    );
-    expect(res.status, await res.text()).toBe(201);
-    return { digest: sha256(body), size: Buffer.byteLength(body) };
-  }
-
-  /** An image of these layers (each blob uploaded once, however often the manifest lists it). */
-  async function pushImage(repo: string, tag: string, layers: Layer[]) {
-    const config = Buffer.from(
-      JSON.stringify({
-        architecture: 'amd64',
-        os: 'linux',
-        rootfs: { type: 'layers' },
-        n: crypto.randomUUID(),
-      }),
-    );
-    await putBlob(repo, config);
-    const uploaded = new Set<Buffer>();
-    for (const layer of layers) {
-      if (uploaded.has(layer.data)) continue;
-      uploaded.add(layer.data);
-      await putBlob(repo, layer.data);
-    }
-    const manifest = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      config: { mediaType: OCI_CONFIG, digest: sha256(config), size: config.length },
-      layers: layers.map((l) => ({
-        mediaType: l.mediaType ?? OCI_LAYER_GZIP,
-        digest: sha256(l.data),
-        size: l.data.length,
-      })),
-    });
-    return putManifest(repo, tag, OCI_MANIFEST, manifest);
-  }
+  const putManifest = (repo: string, ref: string, mediaType: string, body: string) =>
+    pushManifest(registry, repo, ref, mediaType, body);
+  const pushImage = (repo: string, tag: string, layers: ImageLayer[]) =>
+    pushOciImage(registry, repo, tag, layers);
 
   const tarImage = (repo: string, entries: TarEntrySpec[]) => () =>
     pushImage(`hostile/${repo}`, 'v1', [{ data: gzipSync(tarOf(entries)) }]).then(() => undefined);

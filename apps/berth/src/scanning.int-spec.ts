@@ -2,18 +2,17 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  OCI_CONFIG,
   OCI_INDEX,
-  OCI_LAYER_GZIP,
   OCI_MANIFEST,
   RegistryHttp,
-  sha256,
   startBerth,
   startHttpReceiver,
-  tarOneFile,
+  gzipLayerOf,
+  harborApi,
+  pushImage as pushOciImage,
+  pushManifest,
   waitFor,
   workspaceRoot,
   type HttpReceiver,
@@ -22,15 +21,6 @@ import {
 
 const REPORT_MIME = 'application/vnd.security.vulnerability.report; version=1.1';
 const ADAPTER_MIME = 'application/vnd.scanner.adapter.vuln.report.harbor+json; version=1.0';
-
-/** A gzip layer holding these files (a tar of one-file archives, end markers but the last cut). */
-function layerOf(files: Record<string, string>): Buffer {
-  const parts = Object.entries(files).map(([name, text], i, all) => {
-    const tar = tarOneFile(name, Buffer.from(text));
-    return i === all.length - 1 ? tar : tar.subarray(0, tar.length - 1024);
-  });
-  return gzipSync(Buffer.concat(parts));
-}
 
 const OS_RELEASE = 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n';
 /** libssl3 (source openssl) and libexpat1 (source expat) at the given versions. */
@@ -101,67 +91,12 @@ describe('scanning (all-in-one)', () => {
     `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
   const ADMIN = basic('admin', password);
   const DEV = basic('scan-dev', devPassword);
-
-  async function api(
-    method: string,
-    p: string,
-    opts: { auth?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ): Promise<Response> {
-    return fetch(`${berth.apiUrl}/api/v2.0${p}`, {
-      method,
-      headers: {
-        ...(opts.auth ? { authorization: opts.auth } : {}),
-        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...opts.headers,
-      },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    });
-  }
-
-  async function putBlob(repo: string, blob: Buffer): Promise<string> {
-    const res = await registry.fetch(
-      `/v2/${repo}/blobs/uploads/?digest=${sha256(blob)}`,
-      `repository:${repo}:pull,push`,
-      { method: 'POST', body: blob },
-    );
-    expect(res.status).toBe(201);
-    return sha256(blob);
-  }
-
-  async function putManifest(repo: string, ref: string, mediaType: string, body: string) {
-    const res = await registry.fetch(
-      `/v2/${repo}/manifests/${ref}`,
-      `repository:${repo}:pull,push`,
-      {
-        method: 'PUT',
-        headers: { 'content-type': mediaType },
-        body,
-      },
-    );
-    expect(res.status, await res.text()).toBe(201);
-    return sha256(body);
-  }
-
-  /** An image whose one layer is `layer`; returns its digest and manifest. */
-  async function pushImage(repo: string, tag: string, layer: Buffer, arch = 'amd64') {
-    const config = Buffer.from(
-      JSON.stringify({
-        architecture: arch,
-        os: 'linux',
-        rootfs: { type: 'layers' },
-        n: crypto.randomUUID(),
-      }),
-    );
-    await putBlob(repo, config);
-    await putBlob(repo, layer);
-    const manifest = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      config: { mediaType: OCI_CONFIG, digest: sha256(config), size: config.length },
-      layers: [{ mediaType: OCI_LAYER_GZIP, digest: sha256(layer), size: layer.length }],
-    });
-    return { digest: await putManifest(repo, tag, OCI_MANIFEST, manifest), size: manifest.length };
-  }
+  const api = harborApi(() => berth.apiUrl ?? berth.url);
+  const putManifest = async (repo: string, ref: string, mediaType: string, body: string) =>
+    (await pushManifest(registry, repo, ref, mediaType, body)).digest;
+  /** An image whose one layer is `layer`; returns its digest and size. */
+  const pushImage = (repo: string, tag: string, layer: Buffer, architecture = 'amd64') =>
+    pushOciImage(registry, repo, tag, [{ data: layer }], { architecture });
 
   async function overviewOf(
     project: string,
@@ -249,7 +184,7 @@ describe('scanning (all-in-one)', () => {
   });
 
   it('scans an image pushed into an auto-scan project and lists the vulnerable package', async () => {
-    const layer = layerOf({
+    const layer = gzipLayerOf({
       'etc/os-release': OS_RELEASE,
       'var/lib/dpkg/status': dpkgStatus('3.0.9-1'),
     });
@@ -313,7 +248,7 @@ describe('scanning (all-in-one)', () => {
   });
 
   it('finds nothing in an image whose package is already fixed', async () => {
-    const layer = layerOf({
+    const layer = gzipLayerOf({
       'etc/os-release': OS_RELEASE,
       'var/lib/dpkg/status': dpkgStatus(...FIXED),
     });
@@ -326,11 +261,11 @@ describe('scanning (all-in-one)', () => {
   });
 
   it('scans each platform of an index and reports their union on the index', async () => {
-    const vulnerable = layerOf({
+    const vulnerable = gzipLayerOf({
       'etc/os-release': OS_RELEASE,
       'var/lib/dpkg/status': dpkgStatus('3.0.9-1'),
     });
-    const fixed = layerOf({
+    const fixed = gzipLayerOf({
       'etc/os-release': OS_RELEASE,
       'var/lib/dpkg/status': dpkgStatus(...FIXED),
     });
@@ -380,7 +315,7 @@ describe('scanning (all-in-one)', () => {
   });
 
   it('scans on demand, lists overviews, and leaves projects without auto scan unscanned', async () => {
-    const layer = layerOf({
+    const layer = gzipLayerOf({
       'etc/os-release': OS_RELEASE,
       'var/lib/dpkg/status': dpkgStatus('3.0.9-1'),
     });
@@ -501,7 +436,7 @@ describe('scanning (all-in-one)', () => {
         })
       ).status,
     ).toBe(201);
-    const vulnerable = layerOf({
+    const vulnerable = gzipLayerOf({
       'etc/os-release': OS_RELEASE,
       'var/lib/dpkg/status': dpkgStatus('3.0.9-1'),
     });
@@ -589,7 +524,7 @@ describe('scanning (all-in-one)', () => {
         })
       ).status,
     ).toBe(201);
-    const layer = layerOf({
+    const layer = gzipLayerOf({
       'etc/os-release': OS_RELEASE,
       'var/lib/dpkg/status': dpkgStatus('3.0.9-1'),
     });

@@ -10,3 +10,4 @@ export * from './syslog-listener';
 export * from './private-nats';
 export * from './http-receiver';
 export * from './berth-apps';
+export * from './registry-pushes';
