@@ -63,8 +63,7 @@ export class ScansController {
       reference,
     );
     const scanType = scanTypeOf(body);
-    const manifest = await this.content.manifest(repository.name, artifact.digest);
-    if (!manifest || !isScannable(manifest))
+    if (!isScannable(artifact))
       throw badRequest(
         `the scanner does not scan artifacts of type ${(artifact.artifactType ?? artifact.mediaType).slice(0, 128)}`,
       );
@@ -109,14 +108,7 @@ export class ScansController {
     @Param('report_id') reportId: string,
     @Req() req: FastifyRequest,
   ): Promise<string> {
-    const caller = await callerOf(this.authenticator, req);
-    const { artifact } = await this.scope.artifact(
-      caller,
-      projectName,
-      repositoryName,
-      reference,
-      'artifact:read',
-    );
+    const artifact = await this.readable(req, projectName, repositoryName, reference);
     const report = /^[0-9a-f-]{36}$/.test(reportId) ? await this.reports.byId(reportId) : null;
     // Only a report of this artifact, or of one of its platforms, is found through its path.
     const mine = new Set([artifact.digest, ...indexChildren(artifact).map((c) => c.digest)]);
@@ -133,14 +125,7 @@ export class ScansController {
     @Param('reference') reference: string,
     @Req() req: FastifyRequest,
   ): Promise<Record<string, unknown>> {
-    const caller = await callerOf(this.authenticator, req);
-    const { artifact } = await this.scope.artifact(
-      caller,
-      projectName,
-      repositoryName,
-      reference,
-      'artifact:read',
-    );
+    const artifact = await this.readable(req, projectName, repositoryName, reference);
     const registration = await this.registrations.forProject(projectName);
     const reports = registration
       ? await this.reports.ofDigests([artifact.digest], registration.uuid)
@@ -162,6 +147,22 @@ export class ScansController {
     @Param('reference') reference: string,
     @Req() req: FastifyRequest,
   ): Promise<unknown> {
+    const artifact = await this.readable(req, projectName, repositoryName, reference);
+    const document = sbomDocumentOf(artifact.artifactType, artifact.content);
+    if (!document) throw notFound(`${artifact.digest} is not an SBOM`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.content.open(document.digest))
+      chunks.push(chunk as Buffer);
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  }
+
+  /** The artifact, after the caller was found allowed to read it. */
+  private async readable(
+    req: FastifyRequest,
+    projectName: string,
+    repositoryName: string,
+    reference: string,
+  ) {
     const caller = await callerOf(this.authenticator, req);
     const { artifact } = await this.scope.artifact(
       caller,
@@ -170,12 +171,7 @@ export class ScansController {
       reference,
       'artifact:read',
     );
-    const document = sbomDocumentOf(artifact.artifactType, artifact.content);
-    if (!document) throw notFound(`${artifact.digest} is not an SBOM`);
-    const chunks: Buffer[] = [];
-    for await (const chunk of await this.content.open(document.digest))
-      chunks.push(chunk as Buffer);
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return artifact;
   }
 
   /** The artifact, after the caller was found allowed to scan in its project. */
